@@ -1,0 +1,29 @@
+/**
+ * Every Redis key the system uses, derived from one prefix (REDIS_PREFIX) so that several deployments,
+ * or test files, can share one Redis without touching each other's data.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    /** BullMQ queue name; BullMQ itself is given `prefix` so its keys are `<prefix>:train:*`. */
+    trainQueue: 'train',
+    /** Stream of RunEvent entries, read by the API's ingester through a consumer group. */
+    events: `${prefix}:events`,
+    eventsGroup: 'ingester',
+    /** Worker heartbeat (JSON WorkerHeartbeat) with an expiry. */
+    worker: (workerId: string) => `${prefix}:worker:${workerId}`,
+    workerPattern: `${prefix}:worker:*`,
+    /**
+     * Fencing token: INCR'd by each worker that picks the run up; the value is that pickup's `attempt`.
+     * Events, checkpoints and epoch rows from a lower attempt are ignored once a higher one exists.
+     */
+    attempt: (runId: string) => `${prefix}:attempt:${runId}`,
+    /** Latest checkpoint of a run (binary), written after every epoch. */
+    checkpoint: (runId: string) => `${prefix}:checkpoint:${runId}`,
+    /** Set when a run is cancelled; workers check it before starting and between epochs. */
+    cancelled: (runId: string) => `${prefix}:cancelled:${runId}`,
+    /** Pub/sub channel announcing cancellations, so a running child stops within a batch or two. */
+    cancelChannel: `${prefix}:cancel`,
+  } as const;
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

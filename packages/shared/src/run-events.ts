@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { BackendName } from './catalog.ts';
+import { EpochMetrics } from './epoch-metrics.ts';
+
+/**
+ * Events a worker publishes to the Redis stream for the API's ingester. Every event names the run and
+ * the attempt that produced it, so the ingester can fence off a superseded attempt.
+ */
+const base = {
+  run_id: z.string().min(1),
+  attempt: z.number().int().min(1),
+  worker_id: z.string().min(1),
+  /** Milliseconds since the epoch, on the worker's clock. */
+  at: z.number().int(),
+};
+
+export const RunStartedEvent = z.object({
+  type: z.literal('started'),
+  ...base,
+  backend: BackendName,
+  tfjs_version: z.string(),
+  device: z.string(),
+  /** Epochs already done when this attempt began (resumed from a checkpoint). */
+  resumed_from_epoch: z.number().int().min(0),
+});
+
+export const RunEpochEvent = z.object({ type: z.literal('epoch'), ...base, metrics: EpochMetrics });
+
+export const RunCompletedEvent = z.object({ type: z.literal('completed'), ...base });
+
+export const RunFailedEvent = z.object({
+  type: z.literal('failed'),
+  ...base,
+  error: z.string(),
+  /** True when BullMQ will retry the job; the run then goes back to `queued`, not `failed`. */
+  will_retry: z.boolean(),
+});
+
+export const RunCancelledEvent = z.object({ type: z.literal('cancelled'), ...base });
+
+export const RunEvent = z.discriminatedUnion('type', [
+  RunStartedEvent,
+  RunEpochEvent,
+  RunCompletedEvent,
+  RunFailedEvent,
+  RunCancelledEvent,
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+export type RunEventType = RunEvent['type'];

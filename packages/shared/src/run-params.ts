@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { DatasetName, ModelName } from './catalog.ts';
+
+/** A finite, strictly positive number; JSON cannot carry NaN/Infinity but YAML and query strings can. */
+const positiveFinite = z.number().finite('must be a finite number').positive('must be greater than 0');
+
+/**
+ * The hyper-parameters of one training run, snake_case as on the wire. Limits that depend on the
+ * deployment (the epoch cap) are applied by `runParamsSchema(limits)`.
+ */
+export function runParamsSchema(limits: { maxEpochs: number }) {
+  return z
+    .object({
+      model: ModelName,
+      dataset: DatasetName.default('mnist'),
+      lr: positiveFinite.max(10, 'must be at most 10'),
+      epochs: z
+        .number()
+        .int('must be an integer')
+        .min(1, 'must be at least 1')
+        .max(limits.maxEpochs, `must be at most ${limits.maxEpochs} (MAX_EPOCHS)`),
+      batch_size: z.number().int('must be an integer').min(1).max(4096).default(64),
+      seed: z
+        .number()
+        .int('must be an integer')
+        .min(0)
+        .max(2 ** 31 - 1)
+        .default(0),
+      momentum: z.number().finite().min(0, 'must be at least 0').lt(1, 'must be less than 1').default(0),
+      train_subset: z.number().int('must be an integer').min(10).max(60_000).nullable().optional(),
+      val_subset: z.number().int('must be an integer').min(10).max(10_000).nullable().optional(),
+    })
+    .strict();
+}
+
+/** The widest limits any deployment may configure; payloads on the queue are checked against these. */
+export const RunParams = runParamsSchema({ maxEpochs: 10_000 });
+export type RunParams = z.infer<typeof RunParams>;
+export type RunParamsInput = z.input<typeof RunParams>;

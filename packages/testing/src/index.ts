@@ -1,0 +1,3 @@
+export * from './redis-server.ts';
+export * from './temp-dir.ts';
+export * from './test-prefix.ts';
