@@ -46,13 +46,20 @@ export const runs = sqliteTable(
     backend: text('backend'),
     tfjs_version: text('tfjs_version'),
     device: text('device'),
+    /** Epochs already done when the latest attempt began (resumed from a checkpoint); null before a start. */
+    resumed_from_epoch: integer('resumed_from_epoch'),
     /** Last error reported; kept when a retry succeeds so the history stays visible. */
     error: text('error'),
     queued_at: text('queued_at').notNull(),
     started_at: text('started_at'),
     finished_at: text('finished_at'),
   },
-  (t) => [index('runs_sweep_id_idx').on(t.sweep_id), index('runs_model_dataset_idx').on(t.model, t.dataset)],
+  (t) => [
+    index('runs_sweep_id_idx').on(t.sweep_id),
+    index('runs_model_dataset_idx').on(t.model, t.dataset),
+    // Status counts and the queued-run reconciliation scan; queued_at keeps that scan in queue order.
+    index('runs_status_queued_at_idx').on(t.status, t.queued_at),
+  ],
 );
 
 export const epochMetrics = sqliteTable(
