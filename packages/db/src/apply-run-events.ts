@@ -1,0 +1,184 @@
+import type { RunEvent, RunStatus } from '@sweeplab/shared';
+import type Database from 'better-sqlite3';
+import type { Db } from './open-database.ts';
+import { isTerminal } from './run-status.ts';
+import { isoTimestamp } from './timestamps.ts';
+
+/** How each event of a batch was handled; the five counts add up to the batch length. */
+export interface ApplyRunEventsResult {
+  /** Changed the database. */
+  applied: number;
+  /** From an attempt lower than the run's (or, for an epoch, lower than the stored row's): ignored. */
+  fenced: number;
+  /** For a run id the database does not know: ignored. */
+  unknown: number;
+  /** A re-delivery of something already recorded (the stream is at-least-once). */
+  duplicates: number;
+  /** Refused by the state machine, e.g. `completed` for a run already cancelled. */
+  refused: number;
+}
+
+interface Statements {
+  selectRun: Database.Statement<[string], { status: RunStatus; attempt: number }>;
+  started: Database.Statement;
+  fenceOnly: Database.Statement;
+  insertEpoch: Database.Statement;
+  selectEpochAttempt: Database.Statement<[string, number], { attempt: number }>;
+  replaceEpoch: Database.Statement;
+  finish: Database.Statement;
+  requeue: Database.Statement;
+  batch: Database.Transaction<(events: readonly RunEvent[]) => ApplyRunEventsResult>;
+}
+
+// Prepared once per connection: preparing is a large share of the cost of a small batch.
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(client: Database.Database): Statements {
+  const existing = cache.get(client);
+  if (existing) return existing;
+  const s: Omit<Statements, 'batch'> = {
+    selectRun: client.prepare('SELECT status, attempt FROM runs WHERE id = ?'),
+    started: client.prepare(
+      `UPDATE runs SET attempt = @attempt, worker = @worker, backend = @backend,
+         tfjs_version = @tfjs_version, device = @device, resumed_from_epoch = @resumed_from_epoch,
+         started_at = @at, status = 'running'
+       WHERE id = @id`,
+    ),
+    fenceOnly: client.prepare('UPDATE runs SET attempt = max(attempt, ?) WHERE id = ?'),
+    insertEpoch: client.prepare(
+      `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
+         epoch_seconds, images_per_second, recorded_at)
+       VALUES (@run_id, @epoch, @attempt, @train_loss, @train_acc, @val_loss, @val_acc,
+         @epoch_seconds, @images_per_second, @recorded_at)
+       ON CONFLICT (run_id, epoch) DO NOTHING`,
+    ),
+    selectEpochAttempt: client.prepare('SELECT attempt FROM epoch_metrics WHERE run_id = ? AND epoch = ?'),
+    replaceEpoch: client.prepare(
+      `UPDATE epoch_metrics SET attempt = @attempt, train_loss = @train_loss, train_acc = @train_acc,
+         val_loss = @val_loss, val_acc = @val_acc, epoch_seconds = @epoch_seconds,
+         images_per_second = @images_per_second, recorded_at = @recorded_at
+       WHERE run_id = @run_id AND epoch = @epoch AND attempt <= @attempt`,
+    ),
+    finish: client.prepare(
+      'UPDATE runs SET status = @status, finished_at = @at, error = coalesce(@error, error) WHERE id = @id',
+    ),
+    requeue: client.prepare("UPDATE runs SET status = 'queued', error = @error WHERE id = @id"),
+  };
+  // IMMEDIATE: the batch reads then writes; taking the write lock first means another writer makes
+  // us wait (busy_timeout) rather than fail with SQLITE_BUSY on the read-to-write upgrade.
+  const run = client.transaction((events: readonly RunEvent[]) => applyBatch(s, events));
+  const full: Statements = { ...s, batch: run.immediate as Statements['batch'] };
+  cache.set(client, full);
+  return full;
+}
+
+function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): ApplyRunEventsResult {
+  const result: ApplyRunEventsResult = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  // Runs touched by this batch, kept current as events apply, so a batch of epochs reads each run once.
+  const known = new Map<string, { status: RunStatus; attempt: number } | null>();
+  for (const event of events) {
+    let run = known.get(event.run_id);
+    if (run === undefined) {
+      const row = s.selectRun.get(event.run_id);
+      run = row ? { status: row.status, attempt: row.attempt } : null;
+      known.set(event.run_id, run);
+    }
+    if (run === null) {
+      result.unknown++;
+      continue;
+    }
+    if (event.attempt < run.attempt) {
+      result.fenced++;
+      continue;
+    }
+    const at = isoTimestamp(event.at);
+    switch (event.type) {
+      case 'started': {
+        if (isTerminal(run.status)) {
+          // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
+          // later events are still recognised as belonging to the newest attempt.
+          if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
+          run.attempt = event.attempt;
+          result.refused++;
+        } else if (run.status === 'running' && event.attempt === run.attempt) {
+          result.duplicates++;
+        } else {
+          s.started.run({
+            id: event.run_id,
+            attempt: event.attempt,
+            worker: event.worker_id,
+            backend: event.backend,
+            tfjs_version: event.tfjs_version,
+            device: event.device,
+            resumed_from_epoch: event.resumed_from_epoch,
+            at,
+          });
+          run.attempt = event.attempt;
+          run.status = 'running';
+          result.applied++;
+        }
+        break;
+      }
+      case 'epoch': {
+        const m = event.metrics;
+        const row = {
+          run_id: event.run_id,
+          epoch: m.epoch,
+          attempt: event.attempt,
+          train_loss: m.train_loss,
+          train_acc: m.train_acc,
+          val_loss: m.val_loss,
+          val_acc: m.val_acc,
+          epoch_seconds: m.epoch_seconds,
+          images_per_second: m.images_per_second,
+          recorded_at: at,
+        };
+        if (s.insertEpoch.run(row).changes === 1) {
+          result.applied++;
+          break;
+        }
+        // Conflicts are rare (re-delivery or a retried attempt redoing an epoch): resolve them slowly.
+        const stored = s.selectEpochAttempt.get(event.run_id, m.epoch);
+        if (stored && stored.attempt > event.attempt) {
+          result.fenced++;
+        } else {
+          s.replaceEpoch.run(row);
+          if (stored && stored.attempt === event.attempt) result.duplicates++;
+          else result.applied++;
+        }
+        break;
+      }
+      case 'completed':
+      case 'cancelled':
+      case 'failed': {
+        const error = event.type === 'failed' ? event.error : null;
+        const retry = event.type === 'failed' && event.will_retry;
+        const target: RunStatus = retry ? 'queued' : event.type;
+        if (run.status === target) {
+          result.duplicates++;
+        } else if (isTerminal(run.status)) {
+          result.refused++;
+        } else if (retry) {
+          s.requeue.run({ id: event.run_id, error });
+          run.status = 'queued';
+          result.applied++;
+        } else {
+          s.finish.run({ id: event.run_id, status: target, at, error });
+          run.status = target;
+          result.applied++;
+        }
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * The ingestion path: applies a batch of worker events in one transaction (all or nothing), fencing off
+ * superseded attempts. Safe to call again with the same events.
+ */
+export function applyRunEvents(db: Db, events: readonly RunEvent[]): ApplyRunEventsResult {
+  if (events.length === 0) return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  return statements(db.$client).batch(events);
+}

@@ -1,0 +1,102 @@
+import type { RunStatus } from '@sweeplab/shared';
+import type { Db } from './open-database.ts';
+import { isoTimestamp } from './timestamps.ts';
+
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export function isTerminal(status: RunStatus): status is TerminalStatus {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+/**
+ * Forward-only state machine. queued→failed is allowed because a job can be given up on before any
+ * worker starts it; running→queued is a retry and additionally needs a higher attempt.
+ */
+const NEXT: Record<RunStatus, readonly RunStatus[]> = {
+  queued: ['running', 'cancelled', 'failed'],
+  running: ['completed', 'failed', 'cancelled', 'queued'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: RunStatus, to: RunStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+export interface SetRunStatusOptions {
+  /**
+   * For `running`: the attempt that started (raises runs.attempt). For `queued` (a retry): the attempt
+   * the retry will run as; it must be higher than the current one, which fences off the failed attempt.
+   */
+  attempt?: number;
+  error?: string;
+  /** Milliseconds since the epoch; defaults to now. */
+  at?: number;
+}
+
+/**
+ * Moves a run to `to` if the state machine allows it; returns whether it did. Throws when the run does
+ * not exist. The update is a compare-and-set on (status, attempt), so a concurrent change wins cleanly.
+ */
+export function setRunStatus(
+  db: Db,
+  runId: string,
+  to: RunStatus,
+  options: SetRunStatusOptions = {},
+): boolean {
+  const client = db.$client;
+  const current = client.prepare('SELECT status, attempt FROM runs WHERE id = ?').get(runId) as
+    | { status: RunStatus; attempt: number }
+    | undefined;
+  if (!current) throw new Error(`run ${runId} not found`);
+  if (!canTransition(current.status, to)) return false;
+  const at = isoTimestamp(options.at);
+  let attempt = current.attempt;
+  if (to === 'queued') {
+    if (options.attempt === undefined || options.attempt <= current.attempt) return false;
+    attempt = options.attempt;
+  } else if (to === 'running' && options.attempt !== undefined) {
+    if (options.attempt < current.attempt) return false;
+    attempt = options.attempt;
+  }
+  const result = client
+    .prepare(
+      `UPDATE runs SET status = @to, attempt = @attempt, error = coalesce(@error, error),
+         started_at = CASE WHEN @to = 'running' THEN @at ELSE started_at END,
+         finished_at = CASE WHEN @terminal THEN @at ELSE finished_at END
+       WHERE id = @id AND status = @from AND attempt = @fromAttempt`,
+    )
+    .run({
+      id: runId,
+      to,
+      attempt,
+      error: options.error ?? null,
+      at,
+      terminal: isTerminal(to) ? 1 : 0,
+      from: current.status,
+      fromAttempt: current.attempt,
+    });
+  return result.changes === 1;
+}
+
+/** Cancels a queued or running run; false when it had already finished. */
+export function markCancelled(db: Db, runId: string, at?: number): boolean {
+  return setRunStatus(db, runId, 'cancelled', at === undefined ? {} : { at });
+}
+
+/** Cancels every unfinished run of a sweep and returns the ids that changed. */
+export function cancelSweep(db: Db, sweepId: string, at?: number): string[] {
+  const client = db.$client;
+  if (!client.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId)) {
+    throw new Error(`sweep ${sweepId} not found`);
+  }
+  const rows = client
+    .prepare(
+      `UPDATE runs SET status = 'cancelled', finished_at = ?
+       WHERE sweep_id = ? AND status IN ('queued', 'running') RETURNING id`,
+    )
+    .all(isoTimestamp(at), sweepId) as { id: string }[];
+  return rows.map((r) => r.id).sort();
+}
