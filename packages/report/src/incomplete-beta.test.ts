@@ -13,7 +13,7 @@ test('logGamma matches factorials and Γ(1/2) = √π', () => {
   close(logGamma(5), Math.log(24), 1e-14, 'lnΓ(5)');
   close(logGamma(11), Math.log(3628800), 1e-14, 'lnΓ(11)');
   close(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14, 'lnΓ(1/2)');
-  close(logGamma(0.1), Math.log(9.513507698668731836), 1e-13, 'lnΓ(0.1)');
+  close(logGamma(0.1), Math.log(9.513507698668732), 1e-13, 'lnΓ(0.1)');
   assert.throws(() => logGamma(0), /x > 0, got 0/);
 });
 
@@ -27,8 +27,8 @@ test('I_x(a, b) against closed forms and mpmath.betainc (40 digits)', () => {
     1e-14,
     'arcsine',
   );
-  // mpmath.betainc(15, 0.5, 0, 0.99, regularized=True) = 0.5860649647763354017
-  close(regularizedIncompleteBeta(0.99, 15, 0.5), 0.5860649647763354017, 1e-13, 'I_0.99(15,1/2)');
+  // mpmath.betainc(15, 0.5, 0, 0.99, regularized=True) = 0.5860649647763354
+  close(regularizedIncompleteBeta(0.99, 15, 0.5), 0.5860649647763354, 1e-13, 'I_0.99(15,1/2)');
   assert.equal(regularizedIncompleteBeta(0, 2, 3), 0);
   assert.equal(regularizedIncompleteBeta(1, 2, 3), 1);
   assert.throws(() => regularizedIncompleteBeta(1.5, 2, 3), /0 ≤ x ≤ 1, got x=1.5/);

@@ -1,0 +1,408 @@
+import { MODEL_NAMES, RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
+import { checkpointEpochs } from './checkpoint-epochs.ts';
+import { mean, summarize } from './descriptive-stats.ts';
+import type {
+  Band,
+  CheckpointCell,
+  Comparison,
+  Condition,
+  ConditionGroup,
+  CurvePoint,
+  ExcludedRun,
+  ModelCurve,
+  ModelSummary,
+  ReachSummary,
+  Report,
+  RunSummary,
+} from './report.ts';
+import {
+  assertValidReportInput,
+  type ReportEpochRow,
+  type ReportInput,
+  type ReportRunRow,
+} from './report-input.ts';
+import { comparisonVerdict, SIGNIFICANCE_LEVEL } from './verdict.ts';
+import { welchTTest } from './welch-t-test.ts';
+
+/**
+ * Accuracies come out of float32 arithmetic (9800/10000 may be stored as 0.97999996), and a
+ * validation set of ≤ 10,000 images moves accuracy in steps of ≥ 1e-4, so this tolerance can only
+ * absorb rounding, never a real miss.
+ */
+export const THRESHOLD_TOLERANCE = 1e-6;
+const REACH_THRESHOLDS = [0.98, 0.99] as const;
+
+/** Pure: the same rows give the same report, byte for byte (no clock, no randomness). */
+export function buildReport(input: ReportInput): Report {
+  assertValidReportInput(input);
+  const warnings: string[] = [];
+  const rowsByRun = new Map<string, ReportEpochRow[]>();
+  for (const row of input.epochs) {
+    const list = rowsByRun.get(row.run_id) ?? [];
+    list.push(row);
+    rowsByRun.set(row.run_id, list);
+  }
+  for (const list of rowsByRun.values()) list.sort((a, b) => a.epoch - b.epoch);
+
+  const summaries = new Map<string, RunSummary>();
+  for (const run of input.runs) {
+    summaries.set(run.id, summarizeRun(run, rowsByRun.get(run.id) ?? [], warnings));
+  }
+
+  const byCondition = new Map<string, { condition: Condition; runs: ReportRunRow[] }>();
+  for (const run of input.runs) {
+    const condition = conditionOf(run);
+    const key = conditionKey(condition);
+    const entry = byCondition.get(key) ?? { condition, runs: [] };
+    entry.runs.push(run);
+    byCondition.set(key, entry);
+  }
+
+  const groups: ConditionGroup[] = [...byCondition.entries()]
+    .sort(([, a], [, b]) => compareConditions(a.condition, b.condition))
+    .map(([key, { condition, runs }]) =>
+      buildGroup(key, condition, runs, summaries, rowsByRun, input.parameterCounts),
+    );
+  markBestLearningRates(groups);
+
+  const excludedRuns: ExcludedRun[] = [];
+  for (const group of groups) {
+    for (const run of group.runs) {
+      if (run.inStatistics) continue;
+      excludedRuns.push({
+        runId: run.runId,
+        model: run.model,
+        seed: run.seed,
+        groupKey: group.key,
+        lr: group.condition.lr,
+        status: run.status,
+        attempt: run.attempt,
+        epochsRecorded: run.epochsRecorded,
+        epochsPlanned: group.condition.epochs,
+        error: run.error,
+        reason: exclusionReason(run, group.condition.epochs),
+      });
+    }
+  }
+
+  const progress = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+  for (const run of input.runs) progress[run.status] += 1;
+
+  return {
+    schemaVersion: 1,
+    sweep: {
+      id: input.sweep.id,
+      name: input.sweep.name,
+      method: input.sweep.method,
+      createdAt: input.sweep.created_at,
+      metric: input.sweep.metric ?? null,
+    },
+    progress: {
+      ...progress,
+      total: input.runs.length,
+      inProgress: progress.queued + progress.running > 0,
+    },
+    learningRates: [...new Set(input.runs.map((r) => r.lr))].sort((a, b) => a - b),
+    groups,
+    excludedRuns,
+    warnings,
+    source: { runRows: input.runs.length, epochRows: input.epochs.length },
+  };
+}
+
+function conditionOf(run: ReportRunRow): Condition {
+  return {
+    dataset: run.dataset,
+    lr: run.lr,
+    batch_size: run.batch_size,
+    momentum: run.momentum,
+    epochs: run.epochs,
+    train_subset: run.train_subset,
+    val_subset: run.val_subset,
+  };
+}
+
+export function conditionKey(c: Condition): string {
+  return [
+    c.dataset,
+    `lr=${c.lr}`,
+    `bs=${c.batch_size}`,
+    `m=${c.momentum}`,
+    `ep=${c.epochs}`,
+    `train=${c.train_subset ?? 'all'}`,
+    `val=${c.val_subset ?? 'all'}`,
+  ].join('|');
+}
+
+/** Everything but lr: conditions that differ only in lr compete for "best lr". */
+function familyKey(c: Condition): string {
+  return conditionKey({ ...c, lr: 0 });
+}
+
+function compareConditions(a: Condition, b: Condition): number {
+  return (
+    a.dataset.localeCompare(b.dataset) ||
+    a.batch_size - b.batch_size ||
+    a.momentum - b.momentum ||
+    a.epochs - b.epochs ||
+    (a.train_subset ?? Number.POSITIVE_INFINITY) - (b.train_subset ?? Number.POSITIVE_INFINITY) ||
+    (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
+    a.lr - b.lr
+  );
+}
+
+/** The catalog's order (cnn, resnet, plain) mirrors the reference table; unknown models follow by name. */
+function compareModels(a: string, b: string): number {
+  const order = (m: string) => {
+    const i = (MODEL_NAMES as readonly string[]).indexOf(m);
+    return i === -1 ? MODEL_NAMES.length : i;
+  };
+  return order(a) - order(b) || a.localeCompare(b);
+}
+
+function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {
+  for (const row of rows) if (row.val_acc >= threshold - THRESHOLD_TOLERANCE) return row.epoch;
+  return null;
+}
+
+function finiteMean(values: number[]): number | null {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? null : mean(finite);
+}
+
+function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunSummary {
+  const last = rows.at(-1);
+  const finalRow = rows.find((r) => r.epoch === run.epochs);
+  let best: ReportEpochRow | undefined;
+  for (const row of rows) {
+    // Strictly greater keeps the earliest epoch on ties: "epoch of the best" = first time it was seen.
+    if (Number.isFinite(row.val_acc) && (best === undefined || row.val_acc > best.val_acc)) best = row;
+  }
+  for (const row of rows) {
+    for (const field of ['train_loss', 'val_acc'] as const) {
+      if (!Number.isFinite(row[field])) {
+        warnings.push(
+          `run ${run.id} (${run.model}, seed ${run.seed}) has ${field} = ${row[field]} at epoch ${row.epoch}; it is left out of means.`,
+        );
+      }
+    }
+  }
+  if (last !== undefined && last.epoch > run.epochs) {
+    warnings.push(
+      `run ${run.id} (${run.model}, seed ${run.seed}) has rows up to epoch ${last.epoch} but was configured for ${run.epochs} epochs.`,
+    );
+  }
+  const finalValAcc = finalRow !== undefined && Number.isFinite(finalRow.val_acc) ? finalRow.val_acc : null;
+  const inStatistics = run.status === 'completed' && finalValAcc !== null;
+  if (run.status === 'completed' && finalValAcc === null) {
+    warnings.push(
+      `run ${run.id} (${run.model}, seed ${run.seed}) is completed but has no usable row for its final epoch ${run.epochs}; it is left out of the statistics.`,
+    );
+  }
+  return {
+    runId: run.id,
+    model: run.model,
+    seed: run.seed,
+    status: run.status,
+    attempt: run.attempt,
+    backend: run.backend,
+    device: run.device,
+    error: run.error,
+    epochsRecorded: rows.length,
+    lastEpoch: last?.epoch ?? null,
+    finalValAcc,
+    finalTrainLoss:
+      finalRow !== undefined && Number.isFinite(finalRow.train_loss) ? finalRow.train_loss : null,
+    bestValAcc: best?.val_acc ?? null,
+    bestEpoch: best?.epoch ?? null,
+    epochsTo98: firstReaching(rows, REACH_THRESHOLDS[0]),
+    epochsTo99: firstReaching(rows, REACH_THRESHOLDS[1]),
+    secondsPerEpoch: finiteMean(rows.map((r) => r.epoch_seconds)),
+    imagesPerSecond: finiteMean(rows.map((r) => r.images_per_second)),
+    inStatistics,
+  };
+}
+
+function exclusionReason(run: RunSummary, planned: number): string {
+  switch (run.status) {
+    case 'failed':
+      return `failed after ${run.epochsRecorded} of ${planned} epochs`;
+    case 'cancelled':
+      return `cancelled after ${run.epochsRecorded} of ${planned} epochs`;
+    case 'queued':
+      return 'still queued';
+    case 'running':
+      return `still running (${run.epochsRecorded} of ${planned} epochs so far)`;
+    case 'completed':
+      return `completed without a usable row for epoch ${planned}`;
+  }
+}
+
+const nonNull = <T>(x: T | null): x is T => x !== null;
+
+function reach(threshold: number, values: Array<number | null>): ReachSummary {
+  const reachedEpochs = values.filter(nonNull);
+  return {
+    threshold,
+    reached: reachedEpochs.length,
+    of: values.length,
+    epochs: summarize(reachedEpochs),
+    perRun: values,
+  };
+}
+
+function band(values: number[]): Band | null {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  return { mean: mean(finite), min: Math.min(...finite), max: Math.max(...finite) };
+}
+
+function buildGroup(
+  key: string,
+  condition: Condition,
+  runs: ReportRunRow[],
+  summaries: Map<string, RunSummary>,
+  rowsByRun: Map<string, ReportEpochRow[]>,
+  parameterCounts: Record<string, number>,
+): ConditionGroup {
+  const orderedRuns = [...runs].sort(
+    (a, b) => compareModels(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
+  );
+  const runSummaries = orderedRuns.map((r) => summaries.get(r.id)!);
+  const modelNames = [...new Set(orderedRuns.map((r) => r.model))];
+  const checkpoints = checkpointEpochs(condition.epochs);
+  const notes: string[] = [];
+
+  const models: ModelSummary[] = [];
+  const checkpointTable: CheckpointCell[] = [];
+  const curves: ModelCurve[] = [];
+  const finals = new Map<string, number[]>();
+
+  for (const model of modelNames) {
+    const all = runSummaries.filter((r) => r.model === model);
+    const used = all.filter((r) => r.inStatistics);
+    const describedBy = used.length > 0 ? used : all;
+    const finalValues = used.map((r) => r.finalValAcc).filter(nonNull);
+    finals.set(model, finalValues);
+    models.push({
+      model,
+      parameters: parameterCounts[model] ?? null,
+      backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
+      devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
+      seeds: used.map((r) => r.seed),
+      runsTotal: all.length,
+      runsInStatistics: used.length,
+      finalValAcc: summarize(finalValues),
+      finalTrainLoss: summarize(used.map((r) => r.finalTrainLoss).filter(nonNull)),
+      bestValAcc: summarize(used.map((r) => r.bestValAcc).filter(nonNull)),
+      bestEpoch: summarize(used.map((r) => r.bestEpoch).filter(nonNull)),
+      reach98: reach(
+        0.98,
+        used.map((r) => r.epochsTo98),
+      ),
+      reach99: reach(
+        0.99,
+        used.map((r) => r.epochsTo99),
+      ),
+      secondsPerEpoch: summarize(used.map((r) => r.secondsPerEpoch).filter(nonNull)),
+      imagesPerSecond: summarize(used.map((r) => r.imagesPerSecond).filter(nonNull)),
+      bestLr: null,
+    });
+    if (used.length === 0)
+      notes.push(`${model} has no completed run under this condition, so it is in no statistic.`);
+
+    for (const epoch of checkpoints) {
+      const rows = used
+        .map((r) => rowsByRun.get(r.runId)?.find((row) => row.epoch === epoch))
+        .filter((row): row is ReportEpochRow => row !== undefined);
+      checkpointTable.push({
+        model,
+        epoch,
+        trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
+        valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
+      });
+    }
+
+    // Curves also show runs still in flight, so a live sweep has something to look at; each point
+    // carries its own n, and the renderers say the curve is partial.
+    const curveRuns = all.filter((r) => r.inStatistics || r.status === 'running');
+    const byEpoch = new Map<number, ReportEpochRow[]>();
+    for (const r of curveRuns) {
+      for (const row of rowsByRun.get(r.runId) ?? []) {
+        const list = byEpoch.get(row.epoch) ?? [];
+        list.push(row);
+        byEpoch.set(row.epoch, list);
+      }
+    }
+    const points: CurvePoint[] = [...byEpoch.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([epoch, rows]) => ({
+        epoch,
+        n: rows.length,
+        trainLoss: band(rows.map((r) => r.train_loss)),
+        valAcc: band(rows.map((r) => r.val_acc)),
+      }));
+    curves.push({ model, runningRuns: curveRuns.filter((r) => r.status === 'running').length, points });
+  }
+
+  const comparisons: Comparison[] = [];
+  for (let i = 0; i < modelNames.length; i++) {
+    for (let j = i + 1; j < modelNames.length; j++) {
+      const a = modelNames[i]!;
+      const b = modelNames[j]!;
+      const fa = finals.get(a) ?? [];
+      const fb = finals.get(b) ?? [];
+      if (fa.length === 0 || fb.length === 0) {
+        notes.push(`${a} vs ${b}: not compared, because ${fa.length === 0 ? a : b} has no completed run.`);
+        continue;
+      }
+      // Orient by mean so the difference reads as "higher minus lower"; ties keep catalog order.
+      const [higher, lower, hv, lv] = mean(fb) > mean(fa) ? [b, a, fb, fa] : [a, b, fa, fb];
+      const test = welchTTest(hv, lv);
+      comparisons.push({
+        metric: 'final_val_acc',
+        higher,
+        lower,
+        test,
+        significant: test.kind === 'tested' ? test.p < SIGNIFICANCE_LEVEL : null,
+        verdict: comparisonVerdict(higher, lower, test),
+      });
+    }
+  }
+
+  return {
+    key,
+    condition,
+    checkpoints,
+    models,
+    checkpointTable,
+    comparisons,
+    curves,
+    runs: runSummaries,
+    notes,
+  };
+}
+
+/** Per model, among conditions that differ only in lr, flag the lr with the highest mean final val acc. */
+function markBestLearningRates(groups: ConditionGroup[]): void {
+  const families = new Map<string, ConditionGroup[]>();
+  for (const g of groups) {
+    const k = familyKey(g.condition);
+    families.set(k, [...(families.get(k) ?? []), g]);
+  }
+  for (const family of families.values()) {
+    if (new Set(family.map((g) => g.condition.lr)).size < 2) continue;
+    const models = new Set(family.flatMap((g) => g.models.map((m) => m.model)));
+    for (const model of models) {
+      const entries = family
+        .map((g) => g.models.find((m) => m.model === model))
+        .filter((m): m is ModelSummary => m !== undefined);
+      let best: ModelSummary | undefined;
+      for (const m of entries) {
+        if (m.finalValAcc !== null && (best === undefined || m.finalValAcc.mean > best.finalValAcc!.mean))
+          best = m;
+      }
+      for (const m of entries) m.bestLr = m === best;
+    }
+  }
+}

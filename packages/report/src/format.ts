@@ -1,0 +1,58 @@
+import type { Stat } from './descriptive-stats.ts';
+import type { Condition } from './report.ts';
+
+/** Shared number formatting so markdown, HTML and verdict sentences print identical figures. */
+
+export const MISSING = '—';
+
+export function formatPercent(fraction: number | null | undefined, digits = 2): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return MISSING;
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** A difference of two accuracies, in percentage points. */
+export function formatPoints(fractionDifference: number, digits = 2): string {
+  return (fractionDifference * 100).toFixed(digits);
+}
+
+/** Three significant digits; below 0.001 only the bound, since more digits there are noise. */
+export function formatP(p: number): string {
+  if (p < 0.001) return '< 0.001';
+  return `= ${Number(p.toPrecision(3))}`;
+}
+
+/** Loss values span decades, so significant digits rather than fixed decimals. */
+export function formatLoss(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return MISSING;
+  return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
+}
+
+export function formatCount(x: number | null | undefined, digits = 0): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return MISSING;
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** "mean ± std (n=k)"; the ± part is dropped for a single seed because there is no spread to show. */
+export function formatStat(stat: Stat | null, format: (x: number) => string, showN = true): string {
+  if (stat === null) return MISSING;
+  const spread = stat.std === null ? '' : ` ± ${format(stat.std)}`;
+  return `${format(stat.mean)}${spread}${showN ? ` (n=${stat.n})` : ''}`;
+}
+
+export const percentNumber = (fraction: number) => (fraction * 100).toFixed(2);
+export const lossNumber = (x: number) => formatLoss(x);
+
+export function describeCondition(c: Condition): string {
+  const parts = [
+    c.dataset,
+    `lr ${c.lr}`,
+    `batch ${c.batch_size}`,
+    `momentum ${c.momentum}`,
+    `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`,
+    c.train_subset === null
+      ? 'full training set'
+      : `${c.train_subset.toLocaleString('en-US')} training images`,
+  ];
+  if (c.val_subset !== null) parts.push(`${c.val_subset.toLocaleString('en-US')} validation images`);
+  return parts.join(' · ');
+}

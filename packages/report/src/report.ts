@@ -1,0 +1,164 @@
+import type { RunStatus } from '@sweeplab/shared';
+import type { Stat } from './descriptive-stats.ts';
+import type { WelchResult } from './welch-t-test.ts';
+
+/**
+ * The computed report: plain JSON (no Dates, no NaN; missing values are null) so the API can serve
+ * it as `format=json` and the renderers need nothing else. Accuracies are fractions in [0, 1];
+ * renderers print them as percentages and differences as percentage points.
+ */
+export interface Report {
+  schemaVersion: 1;
+  sweep: {
+    id: string;
+    name: string;
+    method: string;
+    createdAt: string;
+    metric: { name: string; goal: 'maximize' | 'minimize' } | null;
+  };
+  /** Run counts by status; `inProgress` when any run is queued or running (numbers may still move). */
+  progress: Record<RunStatus, number> & { total: number; inProgress: boolean };
+  /** Distinct learning rates in the sweep, ascending. */
+  learningRates: number[];
+  /** One block per training condition; models are only compared inside a block. */
+  groups: ConditionGroup[];
+  /** Runs that are not in any statistic, with the reason: never silently dropped. */
+  excludedRuns: ExcludedRun[];
+  /** Data problems found in the rows (missing final epoch, non-finite values, ...). */
+  warnings: string[];
+  /** The rows the report was computed from, for provenance. */
+  source: { runRows: number; epochRows: number };
+}
+
+/** Every parameter except model and seed: runs sharing these are comparable across models. */
+export interface Condition {
+  dataset: string;
+  lr: number;
+  batch_size: number;
+  momentum: number;
+  epochs: number;
+  train_subset: number | null;
+  val_subset: number | null;
+}
+
+export interface ConditionGroup {
+  /** Stable identifier of the condition, e.g. `mnist|lr=0.1|bs=64|m=0|ep=30|train=all|val=all`. */
+  key: string;
+  condition: Condition;
+  /** Epochs sampled in the checkpoint table. */
+  checkpoints: number[];
+  models: ModelSummary[];
+  checkpointTable: CheckpointCell[];
+  comparisons: Comparison[];
+  curves: ModelCurve[];
+  runs: RunSummary[];
+  notes: string[];
+}
+
+/** Statistics over the completed runs (one per seed) of one model under one condition. */
+export interface ModelSummary {
+  model: string;
+  parameters: number | null;
+  /** Backends / devices recorded on the completed runs (all runs if none completed). */
+  backends: string[];
+  devices: string[];
+  seeds: number[];
+  runsTotal: number;
+  runsInStatistics: number;
+  finalValAcc: Stat | null;
+  finalTrainLoss: Stat | null;
+  bestValAcc: Stat | null;
+  bestEpoch: Stat | null;
+  reach98: ReachSummary;
+  reach99: ReachSummary;
+  secondsPerEpoch: Stat | null;
+  imagesPerSecond: Stat | null;
+  /** true/false when the sweep has several learning rates for this condition; null otherwise. */
+  bestLr: boolean | null;
+}
+
+/** "Epochs to reach X% validation accuracy": how many runs got there and, among those, when. */
+export interface ReachSummary {
+  threshold: number;
+  reached: number;
+  of: number;
+  /** Over the runs that reached the threshold only. */
+  epochs: Stat | null;
+  /** Per completed run, in seed order; null = not reached. */
+  perRun: Array<number | null>;
+}
+
+export interface CheckpointCell {
+  model: string;
+  epoch: number;
+  trainLoss: Stat | null;
+  valAcc: Stat | null;
+}
+
+export interface Comparison {
+  metric: 'final_val_acc';
+  /** The model with the higher mean; `test.difference` = mean(higher) − mean(lower) ≥ 0. */
+  higher: string;
+  lower: string;
+  test: WelchResult;
+  /** p < 0.05; null when no test is possible. */
+  significant: boolean | null;
+  verdict: string;
+}
+
+export interface Band {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export interface CurvePoint {
+  epoch: number;
+  /** Runs contributing to this epoch (varies with missing epochs and runs in progress). */
+  n: number;
+  trainLoss: Band | null;
+  valAcc: Band | null;
+}
+
+export interface ModelCurve {
+  model: string;
+  /** Runs still running whose partial epochs are included in the curve. */
+  runningRuns: number;
+  points: CurvePoint[];
+}
+
+export interface RunSummary {
+  runId: string;
+  model: string;
+  seed: number;
+  status: RunStatus;
+  attempt: number;
+  backend: string | null;
+  device: string | null;
+  error: string | null;
+  epochsRecorded: number;
+  lastEpoch: number | null;
+  finalValAcc: number | null;
+  finalTrainLoss: number | null;
+  bestValAcc: number | null;
+  bestEpoch: number | null;
+  epochsTo98: number | null;
+  epochsTo99: number | null;
+  secondsPerEpoch: number | null;
+  imagesPerSecond: number | null;
+  inStatistics: boolean;
+}
+
+export interface ExcludedRun {
+  runId: string;
+  model: string;
+  seed: number;
+  groupKey: string;
+  lr: number;
+  status: RunStatus;
+  attempt: number;
+  epochsRecorded: number;
+  epochsPlanned: number;
+  error: string | null;
+  reason: string;
+}
