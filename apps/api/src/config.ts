@@ -1,0 +1,32 @@
+import { commonEnv, env, loadEnv } from '@sweeplab/shared';
+import { z } from 'zod';
+
+/** API configuration, from environment variables only (see the README's configuration table). */
+export const ApiEnv = z.object({
+  ...commonEnv,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: env.intFromEnv(0, 65535).default(8080),
+  /** The SQLite metrics store; created (with its folder) and migrated at start. */
+  DATABASE_PATH: z.string().default('./data/orchestrator.db'),
+  /** When set, every mutating endpoint requires `Authorization: Bearer <API_TOKEN>`. */
+  API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  MAX_EPOCHS: env.intFromEnv(1, 10_000).default(1000),
+  MAX_RUNS_PER_SWEEP: env.intFromEnv(1, 100_000).default(1000),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT_BYTES: env.intFromEnv(1024).default(1024 * 1024),
+  /** BullMQ attempts per run for infrastructure failures (crashed child, lost worker). */
+  JOB_ATTEMPTS: env.intFromEnv(1, 100).default(3),
+  /** First retry delay; doubles each retry (exponential backoff). */
+  JOB_BACKOFF_MS: env.intFromEnv(0).default(5_000),
+  /** Events the ingester reads and commits in one SQLite transaction. */
+  INGEST_BATCH_SIZE: env.intFromEnv(1, 10_000).default(500),
+  /** How long one stream read waits for new events. */
+  INGEST_BLOCK_MS: env.intFromEnv(1, 60_000).default(1_000),
+  /** Run the ingester in this process (turn off to run API replicas that only serve reads). */
+  INGEST_ENABLED: env.booleanFromEnv.default(true),
+});
+export type ApiConfig = z.infer<typeof ApiEnv>;
+
+export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
+  return loadEnv(ApiEnv, source);
+}

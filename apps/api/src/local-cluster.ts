@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureRedis, freePort, type TestRedis } from '@sweeplab/testing';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const entry = {
+  api: join(repoRoot, 'apps/api/src/main.ts'),
+  worker: join(repoRoot, 'apps/worker/src/main.ts'),
+};
+
+export interface LocalClusterOptions {
+  /** Redis key prefix for this cluster (tests use their own, so they never touch other data). */
+  prefix: string;
+  databasePath: string;
+  workers: number;
+  /** Folder for each process's log file (`api.log`, `worker-1.log`, ...). */
+  logDir: string;
+  redisUrl?: string;
+  port?: number;
+  apiEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+}
+
+export interface ServiceProcess {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * An API and N workers as real processes on this machine, sharing one Redis (REDIS_URL when it answers,
+ * else a private redis-server) — what `npm run demo` runs and what the end-to-end tests drive.
+ */
+export class LocalCluster {
+  api!: ServiceProcess;
+  readonly workers: ServiceProcess[] = [];
+  url = '';
+  private workerCount = 0;
+
+  private constructor(
+    readonly options: LocalClusterOptions,
+    readonly redis: TestRedis,
+    readonly port: number,
+  ) {}
+
+  static async start(options: LocalClusterOptions): Promise<LocalCluster> {
+    mkdirSync(options.logDir, { recursive: true });
+    const redis = options.redisUrl
+      ? { url: options.redisUrl, owned: false, stop: async () => {} }
+      : await ensureRedis();
+    const cluster = new LocalCluster(options, redis, options.port ?? (await freePort()));
+    await cluster.startApi();
+    for (let i = 0; i < options.workers; i++) cluster.startWorker();
+    return cluster;
+  }
+
+  private baseEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      REDIS_URL: this.redis.url,
+      REDIS_PREFIX: this.options.prefix,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    };
+  }
+
+  private spawnService(name: string, script: string, env: NodeJS.ProcessEnv): ServiceProcess {
+    const log = createWriteStream(join(this.options.logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot,
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    return { name, process: child, exited };
+  }
+
+  /** Starts (or restarts) the API and waits until /readyz answers 200. */
+  async startApi(extraEnv: Record<string, string> = {}): Promise<void> {
+    const env = {
+      ...this.baseEnv(),
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: this.options.databasePath,
+      ...this.options.apiEnv,
+      ...extraEnv,
+    };
+    this.api = this.spawnService('api', entry.api, env);
+    this.url = `http://127.0.0.1:${this.port}`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const exit = await Promise.race([
+        this.api.exited,
+        new Promise<null>((r) => setTimeout(() => r(null), 200)),
+      ]);
+      if (exit)
+        throw new Error(
+          `api exited during start (code ${exit.code}); see ${join(this.options.logDir, 'api.log')}`,
+        );
+      try {
+        if ((await fetch(`${this.url}/readyz`)).status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`api not ready after 60 s; see ${join(this.options.logDir, 'api.log')}`);
+    }
+  }
+
+  startWorker(extraEnv: Record<string, string> = {}): ServiceProcess {
+    this.workerCount++;
+    const name = `worker-${this.workerCount}`;
+    const env = { ...this.baseEnv(), WORKER_ID: name, ...this.options.workerEnv, ...extraEnv };
+    const worker = this.spawnService(name, entry.worker, env);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async stopService(service: ServiceProcess, signal: NodeJS.Signals = 'SIGTERM') {
+    if (service.process.exitCode === null && service.process.signalCode === null)
+      service.process.kill(signal);
+    return service.exited;
+  }
+
+  async fetchJson<T = unknown>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.url}${path}`, {
+      ...init,
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string>),
+      },
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => this.stopService(w)));
+    if (this.api) await this.stopService(this.api);
+    await this.redis.stop();
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,101 @@
+import { countEpochRows, runsByStatus } from '@sweeplab/db';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ApiContext } from '../api-context.ts';
+import { listWorkers } from '../worker-registry.ts';
+
+/** Liveness, readiness, Prometheus metrics and the live worker list. */
+export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({
+      ok: true,
+    }));
+
+    app.get(
+      '/readyz',
+      { schema: { tags: ['ops'], summary: 'Redis and the database are reachable' } },
+      async (_req, reply) => {
+        const checks: Record<string, string> = {};
+        try {
+          checks.redis = (await Promise.race([
+            ctx.redis.ping(),
+            new Promise<string>((_, reject) =>
+              setTimeout(() => reject(new Error('timeout after 1 s')), 1000),
+            ),
+          ])) as string;
+        } catch (err) {
+          checks.redis = `unreachable: ${(err as Error).message}`;
+        }
+        try {
+          ctx.db.$client.prepare('SELECT 1').get();
+          checks.database = 'ok';
+        } catch (err) {
+          checks.database = `unreachable: ${(err as Error).message}`;
+        }
+        const ready = checks.redis === 'PONG' && checks.database === 'ok';
+        return reply.status(ready ? 200 : 503).send({ ready, checks });
+      },
+    );
+
+    app.get(
+      '/v1/workers',
+      { schema: { tags: ['workers'], summary: 'Live workers and what they run' } },
+      async () => ({
+        workers: await listWorkers(ctx.redis, ctx.keys),
+      }),
+    );
+
+    app.get(
+      '/metrics',
+      { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: true } },
+      async (_req, reply) => {
+        const lines: string[] = [];
+        const gauge = (
+          name: string,
+          help: string,
+          type: 'gauge' | 'counter',
+          samples: [string, number][],
+        ) => {
+          lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+          for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+        };
+        const depth = await ctx.queue.depth().catch(() => ({}) as Record<string, number>);
+        gauge(
+          'sweeplab_queue_jobs',
+          'Jobs in the training queue by state',
+          'gauge',
+          Object.entries(depth).map(([s, n]) => [`{state="${s}"}`, n]),
+        );
+        gauge(
+          'sweeplab_runs',
+          'Runs by status',
+          'gauge',
+          Object.entries(runsByStatus(ctx.db)).map(([s, n]) => [`{status="${s}"}`, n]),
+        );
+        gauge('sweeplab_epoch_rows', 'Epoch rows in the metrics table', 'gauge', [
+          ['', countEpochRows(ctx.db)],
+        ]);
+        const workers = await listWorkers(ctx.redis, ctx.keys).catch(() => []);
+        gauge('sweeplab_workers', 'Live workers', 'gauge', [['', workers.length]]);
+        const s = ctx.ingester?.stats;
+        if (s) {
+          gauge('sweeplab_ingested_events_total', 'Run events read from the stream by this API', 'counter', [
+            ['', s.eventsRead],
+          ]);
+          gauge(
+            'sweeplab_ingest_fenced_total',
+            'Events ignored as coming from a superseded attempt',
+            'counter',
+            [['', s.fenced]],
+          );
+          gauge('sweeplab_ingest_invalid_total', 'Malformed stream entries dropped', 'counter', [
+            ['', s.invalid],
+          ]);
+          gauge('sweeplab_ingest_lag_seconds', 'Age of the newest event at commit, last batch', 'gauge', [
+            ['', s.lastLagMs / 1000],
+          ]);
+        }
+        return reply.header('content-type', 'text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+      },
+    );
+  };
+}

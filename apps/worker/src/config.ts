@@ -1,0 +1,59 @@
+import { hostname } from 'node:os';
+import { commonEnv, env, loadEnv, trainingEnv } from '@sweeplab/shared';
+import { z } from 'zod';
+
+/**
+ * Worker configuration, from environment variables only: a worker on another machine needs nothing
+ * but REDIS_URL. Lock and stall settings are tuned for epoch-long work: training runs in a child
+ * process, so the worker's event loop is free to renew its job locks every lockDuration/2.
+ */
+export const WorkerEnv = z.object({
+  ...commonEnv,
+  ...trainingEnv,
+  /** Stable identity in heartbeats and logs; defaults to `<host>-<pid>`. */
+  WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits and _ . -')
+    .optional(),
+  /** Comma-separated GPU ids; one slot (one concurrent run) per GPU, each child sees only its GPU. */
+  WORKER_GPUS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of GPU ids, e.g. 0,1')
+    .optional(),
+  /** Concurrent runs when WORKER_GPUS is unset (one child process each; use one per CPU core). */
+  WORKER_CONCURRENCY: env.intFromEnv(1, 256).default(1),
+  /** How long a job lock lasts without renewal; a crashed worker's job is recoverable after this. */
+  WORKER_LOCK_DURATION_MS: env.intFromEnv(1000).default(30_000),
+  /** How often this worker looks for stalled jobs (jobs whose worker died) to move back to the queue. */
+  WORKER_STALLED_INTERVAL_MS: env.intFromEnv(1000).default(30_000),
+  /** Stalls (worker deaths) a run survives before it is failed. */
+  WORKER_MAX_STALLED_COUNT: env.intFromEnv(0, 100).default(3),
+  WORKER_HEARTBEAT_MS: env.intFromEnv(100).default(5_000),
+  /** On SIGTERM/SIGINT, how long running children get to stop before they are killed. */
+  WORKER_SHUTDOWN_GRACE_MS: env.intFromEnv(100).default(10_000),
+  /** How long a checkpoint of an unfinished run is kept in Redis. */
+  CHECKPOINT_TTL_MS: env.intFromEnv(60_000).default(7 * 24 * 3600 * 1000),
+  /**
+   * `tfjs` trains for real. `synthetic` sleeps SYNTHETIC_EPOCH_MS per epoch and reports made-up
+   * metrics: it measures the orchestrator itself (benchmarks, fault tests), never a model.
+   */
+  WORKER_TRAINER: z.enum(['tfjs', 'synthetic']).default('tfjs'),
+  SYNTHETIC_EPOCH_MS: env.intFromEnv(0).default(1000),
+});
+export type WorkerConfig = z.infer<typeof WorkerEnv> & { workerId: string; slots: Slot[] };
+
+export interface Slot {
+  name: string;
+  /** Set for GPU slots: the child's CUDA_VISIBLE_DEVICES. */
+  gpu: string | null;
+}
+
+export function loadWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
+  const cfg = loadEnv(WorkerEnv, source);
+  const gpus = cfg.WORKER_GPUS?.split(',').map((g) => g.trim()) ?? [];
+  const slots: Slot[] =
+    gpus.length > 0
+      ? gpus.map((gpu) => ({ name: `gpu${gpu}`, gpu }))
+      : Array.from({ length: cfg.WORKER_CONCURRENCY }, (_, i) => ({ name: `cpu${i}`, gpu: null }));
+  return { ...cfg, workerId: cfg.WORKER_ID ?? `${hostname()}-${process.pid}`, slots };
+}

@@ -1,0 +1,28 @@
+import { ConfigError, createLogger } from '@sweeplab/shared';
+import { loadWorkerConfig } from './config.ts';
+import { TrainWorker } from './train-worker.ts';
+
+let config: ReturnType<typeof loadWorkerConfig>;
+try {
+  config = loadWorkerConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`worker: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+const logger = createLogger('worker', config.LOG_LEVEL).child({ workerId: config.workerId });
+const worker = new TrainWorker(config, logger);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    worker.shutdown(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+await worker.start();

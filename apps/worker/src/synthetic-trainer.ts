@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EpochMetrics, RunParams } from '@sweeplab/shared';
+
+/**
+ * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
+ * tests measure the orchestrator rather than TF.js. Its "checkpoint" is the epoch number, which is all
+ * the state it has; metrics are a deterministic function of (seed, epoch) so resumed runs match.
+ */
+export async function trainSynthetic(options: {
+  params: RunParams;
+  epochMs: number;
+  resumeFrom: Uint8Array | null;
+  signal: AbortSignal;
+  onEpoch: (metrics: EpochMetrics, checkpoint: Uint8Array) => Promise<void>;
+}): Promise<{ aborted: boolean }> {
+  const { params, epochMs, signal } = options;
+  const startEpoch = options.resumeFrom ? decodeSyntheticCheckpoint(options.resumeFrom) : 0;
+  for (let epoch = startEpoch + 1; epoch <= params.epochs; epoch++) {
+    const started = performance.now();
+    try {
+      if (epochMs > 0) await sleep(epochMs, undefined, { signal });
+    } catch {
+      return { aborted: true };
+    }
+    if (signal.aborted) return { aborted: true };
+    const seconds = (performance.now() - started) / 1000;
+    const progress = epoch / params.epochs;
+    const jitter = ((params.seed * 7919 + epoch * 104729) % 1000) / 100_000;
+    const metrics: EpochMetrics = {
+      epoch,
+      train_loss: 2.3 * Math.exp(-3 * progress) + jitter,
+      train_acc: Math.min(1, 0.5 + 0.49 * progress),
+      val_loss: 2.3 * Math.exp(-2.5 * progress) + jitter,
+      val_acc: Math.min(1, 0.5 + 0.48 * progress - jitter),
+      epoch_seconds: seconds,
+      images_per_second: seconds > 0 ? (params.train_subset ?? 60_000) / seconds : 0,
+    };
+    await options.onEpoch(metrics, encodeSyntheticCheckpoint(epoch));
+  }
+  return { aborted: false };
+}
+
+export function encodeSyntheticCheckpoint(epoch: number): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ synthetic: 1, epoch }));
+}
+
+export function decodeSyntheticCheckpoint(blob: Uint8Array): number {
+  const parsed = JSON.parse(new TextDecoder().decode(blob)) as { synthetic?: number; epoch?: number };
+  if (parsed.synthetic !== 1 || typeof parsed.epoch !== 'number') {
+    throw new Error('checkpoint was not written by the synthetic trainer');
+  }
+  return parsed.epoch;
+}

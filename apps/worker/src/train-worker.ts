@@ -1,0 +1,147 @@
+import { hostname } from 'node:os';
+import { type Logger, type RedisKeys, redisKeys, type WorkerHeartbeat } from '@sweeplab/shared';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { CheckpointStore } from './checkpoint-store.ts';
+import type { Slot, WorkerConfig } from './config.ts';
+import { EventPublisher } from './event-publisher.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { type JobContext, processTrainJob, type RunningRun } from './process-train-job.ts';
+
+/**
+ * A worker process: one BullMQ consumer with one slot per GPU (or per WORKER_CONCURRENCY), a training
+ * child per running job, heartbeats, live cancellation and a graceful drain on shutdown.
+ */
+export class TrainWorker {
+  private readonly keys: RedisKeys;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly bullConnection: Redis;
+  private readonly running = new Map<string, RunningRun>();
+  private readonly freeSlots: Slot[];
+  private readonly heartbeat: Heartbeat;
+  private worker: Worker | undefined;
+  private shuttingDown = false;
+  private readonly startedAt = Date.now();
+  private backend: WorkerHeartbeat['backend'] = null;
+
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly logger: Logger,
+  ) {
+    this.keys = redisKeys(config.REDIS_PREFIX);
+    const onError = (what: string) => (err: Error) =>
+      logger.warn({ err: err.message }, `${what} connection error`);
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.redis.on('error', onError('redis'));
+    this.subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.subscriber.on('error', onError('subscriber'));
+    this.bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    this.bullConnection.on('error', onError('queue'));
+    this.freeSlots = [...config.slots];
+    this.heartbeat = new Heartbeat(this.redis, this.keys, config.WORKER_HEARTBEAT_MS, () => this.snapshot());
+  }
+
+  async start(): Promise<void> {
+    const { config } = this;
+    await this.subscriber.subscribe(this.keys.cancelChannel);
+    this.subscriber.on('message', (_channel, runId: string) => this.cancelLocal(runId));
+
+    const ctx: JobContext = {
+      config,
+      redis: this.redis,
+      keys: this.keys,
+      checkpoints: new CheckpointStore(this.redis, this.keys, config.CHECKPOINT_TTL_MS),
+      events: new EventPublisher(this.redis, this.keys),
+      logger: this.logger,
+      running: this.running,
+      isShuttingDown: () => this.shuttingDown,
+      noteBackend: (backend) => {
+        this.backend = backend;
+      },
+    };
+    this.worker = new Worker(
+      this.keys.trainQueue,
+      async (job, token) => {
+        const slot = this.freeSlots.shift();
+        if (!slot) throw new Error('no free slot: concurrency and slots disagree');
+        try {
+          return await processTrainJob(job, token, slot, ctx);
+        } finally {
+          this.freeSlots.push(slot);
+        }
+      },
+      {
+        connection: this.bullConnection,
+        prefix: config.REDIS_PREFIX,
+        concurrency: config.slots.length,
+        lockDuration: config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+        maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
+        autorun: false,
+      },
+    );
+    this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'queue worker error'));
+    this.worker.on('stalled', (jobId) =>
+      this.logger.warn({ jobId, runId: jobId }, 'job stalled: its worker died; requeued'),
+    );
+    this.heartbeat.start();
+    void this.worker.run();
+    this.logger.info(
+      { workerId: config.workerId, slots: config.slots.map((s) => s.name), trainer: config.WORKER_TRAINER },
+      'worker ready',
+    );
+  }
+
+  private cancelLocal(runId: string): void {
+    const run = this.running.get(runId);
+    if (!run) return;
+    this.logger.info({ runId, workerId: this.config.workerId }, 'cancelling running run');
+    run.stopReason ??= 'cancelled';
+    run.child.abort('cancelled');
+  }
+
+  private snapshot(): WorkerHeartbeat {
+    let ips = 0;
+    for (const run of this.running.values()) ips += run.imagesPerSecond;
+    return {
+      worker_id: this.config.workerId,
+      host: hostname(),
+      pid: process.pid,
+      slots: this.config.slots.map((s) => s.gpu ?? s.name),
+      backend: this.backend,
+      running_runs: [...this.running.keys()],
+      images_per_second: ips,
+      started_at: this.startedAt,
+      last_heartbeat: Date.now(),
+    };
+  }
+
+  /**
+   * Graceful drain: take no new jobs, stop every child between batches (its last checkpoint is the
+   * last finished epoch), hand its job back to the queue for another worker, and exit within the
+   * grace period; children still alive then are killed and their jobs recovered as stalled.
+   */
+  async shutdown(signal: string): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const { logger, config } = this;
+    logger.info({ signal, running: [...this.running.keys()] }, 'shutting down: draining');
+    for (const run of this.running.values()) {
+      run.stopReason ??= 'shutdown';
+      run.child.abort('worker shutting down');
+    }
+    const closing = this.worker?.close() ?? Promise.resolve();
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), config.WORKER_SHUTDOWN_GRACE_MS).unref()),
+    ]);
+    if (timedOut) {
+      logger.warn('grace period over: forcing close');
+      await this.worker?.close(true);
+    }
+    await this.heartbeat.stop(config.workerId);
+    await Promise.allSettled([this.redis.quit(), this.subscriber.quit(), this.bullConnection.quit()]);
+    logger.info('worker stopped');
+  }
+}
