@@ -141,6 +141,9 @@ test('best lr per model by mean final val acc, only when several lrs exist', () 
   const resnetAt = (lr: number) => group(lr).models.find((m) => m.model === 'resnet')!;
   assert.equal(resnetAt(0.1).bestLr, true);
   assert.equal(resnetAt(0.05).bestLr, false);
+  // cnn has a completed run at lr 0.1 only, plain was trained at one lr: nothing to choose between.
+  assert.equal(group(0.1).models.find((m) => m.model === 'cnn')!.bestLr, null);
+  assert.equal(group(0.1).models.find((m) => m.model === 'plain')!.bestLr, null);
   const single = buildReport({
     ...fixtureInput(),
     runs: fixtureInput().runs.filter((r) => r.lr === 0.1),

@@ -318,6 +318,7 @@ function buildGroup(
       checkpointTable.push({
         model,
         epoch,
+        n: rows.length,
         trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
         valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
       });
@@ -397,6 +398,8 @@ function markBestLearningRates(groups: ConditionGroup[]): void {
       const entries = family
         .map((g) => g.models.find((m) => m.model === model))
         .filter((m): m is ModelSummary => m !== undefined);
+      // "Best" among fewer than two learning rates with data would be a label, not a finding.
+      if (entries.filter((m) => m.finalValAcc !== null).length < 2) continue;
       let best: ModelSummary | undefined;
       for (const m of entries) {
         if (m.finalValAcc !== null && (best === undefined || m.finalValAcc.mean > best.finalValAcc!.mean))

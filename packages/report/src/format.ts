@@ -1,5 +1,5 @@
 import type { Stat } from './descriptive-stats.ts';
-import type { Condition } from './report.ts';
+import type { Condition, ReachSummary } from './report.ts';
 
 /** Shared number formatting so markdown, HTML and verdict sentences print identical figures. */
 
@@ -33,14 +33,26 @@ export function formatCount(x: number | null | undefined, digits = 0): string {
 }
 
 /** "mean ± std (n=k)"; the ± part is dropped for a single seed because there is no spread to show. */
-export function formatStat(stat: Stat | null, format: (x: number) => string, showN = true): string {
+export function formatStat(
+  stat: Stat | null,
+  format: (x: number) => string,
+  showN = true,
+  formatStd: (std: number, mean: number) => string = (std) => format(std),
+): string {
   if (stat === null) return MISSING;
-  const spread = stat.std === null ? '' : ` ± ${format(stat.std)}`;
+  const spread = stat.std === null ? '' : ` ± ${formatStd(stat.std, stat.mean)}`;
   return `${format(stat.mean)}${spread}${showN ? ` (n=${stat.n})` : ''}`;
 }
 
 export const percentNumber = (fraction: number) => (fraction * 100).toFixed(2);
 export const lossNumber = (x: number) => formatLoss(x);
+
+/** A loss std to the same decimal place as its 3-significant-digit mean ("0.0354 ± 0.0009"). */
+export const lossStd = (std: number, meanValue: number) => {
+  if (!Number.isFinite(meanValue) || meanValue === 0 || Math.abs(meanValue) >= 100) return formatLoss(std);
+  const decimals = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(meanValue))));
+  return std.toFixed(Math.min(decimals, 20));
+};
 
 export function describeCondition(c: Condition): string {
   const parts = [
@@ -55,4 +67,15 @@ export function describeCondition(c: Condition): string {
   ];
   if (c.val_subset !== null) parts.push(`${c.val_subset.toLocaleString('en-US')} validation images`);
   return parts.join(' · ');
+}
+
+/** "2.7 ± 0.6 (3/3)", "3.0 (1/2)" (mean over the runs that got there), "not reached (0/2)". */
+export function formatReach(r: ReachSummary): string {
+  if (r.of === 0) return MISSING;
+  if (r.reached === 0) return `not reached (0/${r.of})`;
+  return `${formatStat(r.epochs, (x) => x.toFixed(1), false)} (${r.reached}/${r.of})`;
+}
+
+export function formatParameters(n: number | null): string {
+  return n === null ? 'unknown' : n.toLocaleString('en-US');
 }

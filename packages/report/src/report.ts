@@ -91,6 +91,8 @@ export interface ReachSummary {
 export interface CheckpointCell {
   model: string;
   epoch: number;
+  /** Completed runs with a row at this epoch. */
+  n: number;
   trainLoss: Stat | null;
   valAcc: Stat | null;
 }
