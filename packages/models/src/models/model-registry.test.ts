@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { layerForwardMacs, layerParameterCount } from './layer-spec.ts';
+import { forwardMacs, getModel, MODEL_REGISTRY, parameterCount } from './model-registry.ts';
+import { ModelWeights } from './model-weights.ts';
+
+test('parameter counts match the reference models', () => {
+  assert.equal(parameterCount('resnet'), 221_810);
+  assert.equal(parameterCount('plain'), 221_810);
+  assert.equal(parameterCount('cnn'), 823_746);
+  assert.deepEqual(Object.keys(MODEL_REGISTRY).sort(), ['cnn', 'plain', 'resnet']);
+});
+
+test('forward MACs per image, as in the README tables', () => {
+  assert.equal(forwardMacs('resnet'), 5_851_825);
+  assert.equal(forwardMacs('plain'), 5_851_825);
+  assert.equal(forwardMacs('cnn'), 48_501_376);
+});
+
+test('README tables list the same layers, parameters and MACs', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const name of ['resnet', 'cnn'] as const) {
+    for (const layer of getModel(name).layers) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${name} | \`${layer.name}\` `));
+      assert.ok(row, `README lacks a row for ${name} ${layer.name}`);
+      assert.match(
+        row,
+        new RegExp(
+          `\\| ${layerParameterCount(layer).toLocaleString('en-US')} \\| ${layerForwardMacs(layer).toLocaleString('en-US')} \\|$`,
+        ),
+      );
+    }
+    assert.match(
+      readme,
+      new RegExp(
+        `\\*\\*${name}\\*\\*: ${parameterCount(name).toLocaleString('en-US')} parameters, ${forwardMacs(name).toLocaleString('en-US')} MACs`,
+      ),
+    );
+  }
+});
+
+test('every model maps (B,28,28,1) images to (B,10) logits; init is PyTorch-uniform and seeded', async () => {
+  await tf.setBackend('cpu');
+  for (const model of Object.values(MODEL_REGISTRY)) {
+    const weights = ModelWeights.initialise(model.layers, 1);
+    const logits = tf.tidy(() => model.forward(weights, tf.zeros([2, 28, 28, 1]) as tf.Tensor4D));
+    assert.deepEqual(logits.shape, [2, 10], model.name);
+    logits.dispose();
+    const again = ModelWeights.initialise(model.layers, 1);
+    const other = ModelWeights.initialise(model.layers, 2);
+    const first = weights.toArrays()[0]!;
+    assert.deepEqual(again.toArrays()[0]!.values, first.values);
+    assert.notDeepEqual(other.toArrays()[0]!.values, first.values);
+    for (const w of [weights, again, other]) w.dispose();
+  }
+  const resnetWeights = ModelWeights.initialise(getModel('resnet').layers, 0);
+  const fc1 = resnetWeights.toArrays().find((a) => a.name === 'fc1.kernel')!;
+  const bound = 1 / Math.sqrt(735);
+  const max = fc1.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  assert.ok(max <= bound && max > 0.99 * bound, `|w| max ${max} vs bound ${bound}`);
+  resnetWeights.dispose();
+});

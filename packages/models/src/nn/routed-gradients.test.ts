@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend/backend.ts';
+import { createPrng } from '../random/prng.ts';
+import { conv2d } from './conv2d.ts';
+import { dense } from './dense.ts';
+import { maxPool2x2 } from './max-pool.ts';
+
+/** Uniform in (offset ± 1), reproducible. */
+function random(shape: number[], seed: number, offset = 0): tf.Tensor {
+  const prng = createPrng(seed, 'gradient-check');
+  const values = Float32Array.from(
+    { length: shape.reduce((a, b) => a * b, 1) },
+    () => 2 * prng.next() - 1 + offset,
+  );
+  return tf.tensor(values, shape);
+}
+
+type Case = {
+  name: string;
+  inputs: number[][];
+  op: (...xs: tf.Tensor[]) => tf.Tensor;
+  reference: (dy: tf.Tensor, ...xs: tf.Tensor[]) => tf.Tensor[];
+  /** Added to the first input's values (to make every pooling window negative). */
+  offset?: number;
+  /** The first input is data: no gradient flows to it. */
+  dataInput?: boolean;
+};
+
+const makeInputs = (c: Case) =>
+  c.inputs.map((shape, i) => random(shape, i + 1, i === 0 ? (c.offset ?? 0) : 0));
+
+const convReference =
+  (inputGradient: boolean) =>
+  (dy: tf.Tensor, x: tf.Tensor, k: tf.Tensor): tf.Tensor[] => {
+    const dx = tf.conv2dTranspose(
+      dy as tf.Tensor4D,
+      k as tf.Tensor4D,
+      x.shape as [number, number, number, number],
+      1,
+      'same',
+    );
+    const attrs = {
+      strides: 1,
+      pad: 'same',
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: k.shape,
+    };
+    const dk = tf
+      .engine()
+      .runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const db = tf.sum(dy, [0, 1, 2]);
+    return inputGradient ? [dx, dk, db] : [dk, db];
+  };
+
+const denseReference = (dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => [
+  tf.matMul(dy as tf.Tensor2D, w as tf.Tensor2D, false, true),
+  tf.matMul(x as tf.Tensor2D, dy as tf.Tensor2D, true, false),
+  tf.sum(dy, 0),
+];
+
+const maxPoolReference = (dy: tf.Tensor, x: tf.Tensor): tf.Tensor[] => {
+  const output = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
+  const attrs = { filterSize: 2, strides: 2, pad: 'valid', dimRoundingMode: undefined };
+  return [
+    tf
+      .engine()
+      .runKernel('MaxPoolGrad', { dy, input: x, output }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+  ];
+};
+
+const cases: Case[] = [
+  {
+    name: 'conv2d 5×5 (3→4), input, kernel and bias gradients',
+    inputs: [[2, 6, 6, 3], [5, 5, 3, 4], [4]],
+    op: (x, k, b) => conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }),
+    reference: convReference(true),
+  },
+  {
+    name: 'conv2d 3×3 (4→2)',
+    inputs: [[3, 5, 5, 4], [3, 3, 4, 2], [2]],
+    op: (x, k, b) => conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }),
+    reference: convReference(true),
+  },
+  {
+    name: 'conv2d fed by images (no input gradient), 1 channel',
+    inputs: [[2, 8, 8, 1], [5, 5, 1, 3], [3]],
+    op: (x, k, b) =>
+      conv2d(
+        x as tf.Tensor4D,
+        { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D },
+        { inputGradient: false },
+      ),
+    reference: convReference(false),
+    dataInput: true,
+  },
+  {
+    name: 'dense (7→5)',
+    inputs: [[4, 7], [7, 5], [5]],
+    op: (x, w, b) => dense(x as tf.Tensor2D, { kernel: w as tf.Tensor2D, bias: b as tf.Tensor1D }),
+    reference: denseReference,
+  },
+  {
+    name: 'maxPool2x2, mixed signs',
+    inputs: [[2, 6, 4, 3]],
+    op: (x) => maxPool2x2(x as tf.Tensor4D),
+    reference: maxPoolReference,
+  },
+  {
+    name: 'maxPool2x2 of all-negative windows',
+    inputs: [[2, 4, 4, 2]],
+    op: (x) => maxPool2x2(x as tf.Tensor4D),
+    reference: maxPoolReference,
+    offset: -1.5,
+  },
+];
+
+/** Backpropagates a fixed random dy through the layer; the routed gradients come from the tape. */
+function routedGradients(c: Case): Float32Array[] {
+  return tf.tidy(() => {
+    const inputs = makeInputs(c);
+    const dy = random(c.op(...inputs).shape, 99);
+    const skipsX = c.dataInput === true;
+    const wrt = skipsX ? inputs.slice(1) : inputs;
+    const f = (...xs: tf.Tensor[]) => c.op(...(skipsX ? [inputs[0]!, ...xs] : xs));
+    return tf
+      .grads(f)(wrt, dy)
+      .map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+/** The same gradients from the cpu backend's own backward kernels (what TF.js's gradients call). */
+function builtinGradients(c: Case): Float32Array[] {
+  return tf.tidy(() => {
+    const inputs = makeInputs(c);
+    const dy = random(c.op(...inputs).shape, 99);
+    return c.reference(dy, ...inputs).map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, label: string) {
+  assert.equal(actual.length, expected.length, label);
+  const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
+  for (let i = 0; i < expected.length; i++) {
+    if (Math.abs(actual[i]! - expected[i]!) > 1e-4 * scale + 1e-5) {
+      assert.fail(`${label}[${i}]: routed ${actual[i]} vs built-in ${expected[i]}`);
+    }
+  }
+}
+
+test('routed gradients equal the cpu backend built-in gradients', async () => {
+  await initBackend('cpu');
+  for (const c of cases) {
+    const expected = builtinGradients(c);
+    const actual = routedGradients(c);
+    actual.forEach((g, i) => {
+      assertClose(g, expected[i]!, `${c.name} (cpu) input ${i}`);
+    });
+  }
+});
+
+test('routed gradients on wasm equal the cpu built-ins', async () => {
+  await initBackend('cpu');
+  const expected = cases.map((c) => builtinGradients(c));
+  await initBackend('wasm');
+  cases.forEach((c, n) => {
+    const actual = routedGradients(c);
+    actual.forEach((g, i) => {
+      assertClose(g, expected[n]![i]!, `${c.name} (wasm) input ${i}`);
+    });
+  });
+});
