@@ -157,7 +157,10 @@ function renderGroup(
       ? ` Includes the epochs recorded so far by ${running} run${running === 1 ? '' : 's'} still in progress.`
       : '';
   const nText = group.curves
-    .map((curve) => `${curve.model}: up to ${Math.max(0, ...curve.points.map((p) => p.n))} seed(s)`)
+    .map((curve) => {
+      const n = Math.max(0, ...curve.points.map((p) => p.n));
+      return `${curve.model}: ${n === 0 ? 'no data' : `up to ${n} seed${n === 1 ? '' : 's'}`}`;
+    })
     .join('; ');
   const lossSeries = group.curves.map((curve) => ({
     label: curve.model,
