@@ -17,7 +17,8 @@ export interface LocalClusterOptions {
   workers: number;
   /** Folder for each process's log file (`api.log`, `worker-1.log`, ...). */
   logDir: string;
-  redisUrl?: string;
+  /** A Redis to use (stopped with the cluster when `owned`); by default `ensureRedis()`. */
+  redis?: TestRedis;
   port?: number;
   apiEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
@@ -47,9 +48,7 @@ export class LocalCluster {
 
   static async start(options: LocalClusterOptions): Promise<LocalCluster> {
     mkdirSync(options.logDir, { recursive: true });
-    const redis = options.redisUrl
-      ? { url: options.redisUrl, owned: false, stop: async () => {} }
-      : await ensureRedis();
+    const redis = options.redis ?? (await ensureRedis());
     const cluster = new LocalCluster(options, redis, options.port ?? (await freePort()));
     await cluster.startApi();
     for (let i = 0; i < options.workers; i++) cluster.startWorker();
