@@ -52,7 +52,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, loc
 /** One JSON error shape for every failure: `{ error, message, issues? }`. */
 export function errorHandler(err: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) {
-    return reply.status(err.statusCode).send(err.toBody());
+    if (err.issues.length > 0) return reply.status(err.statusCode).send(err.toBody());
+    // Clients point at `issues[].field`; an error thrown without one is about the path's id or the token.
+    const field =
+      err.statusCode === 401
+        ? 'headers.authorization'
+        : (request.params as Record<string, unknown> | undefined)?.id !== undefined
+          ? 'params.id'
+          : 'request';
+    return reply.status(err.statusCode).send({ ...err.toBody(), issues: [{ field, message: err.message }] });
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const location = (err.validationContext ?? 'body').replace('querystring', 'query');
@@ -71,11 +79,11 @@ export function errorHandler(err: FastifyError | ApiError, request: FastifyReque
     request.log.error({ err }, 'request failed');
     return reply.status(status).send({ error: 'internal_error', message: 'internal error; see the API log' });
   }
-  // Fastify's own 4xx (body too large, bad JSON, unsupported content type): keep its message.
-
+  // Fastify's own 4xx (body too large, bad JSON, unsupported content type, URL too long): keep its message.
+  const field = err.code === 'FST_ERR_MAX_PARAM_LENGTH' || err.code === 'FST_ERR_BAD_URL' ? 'url' : 'body';
   return reply.status(status).send({
     error: err.code ?? 'bad_request',
     message: err.message,
-    issues: [{ field: 'body', message: err.message }],
+    issues: [{ field, message: err.message }],
   });
 }
