@@ -11,8 +11,10 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { ApiContext } from './api-context.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 import { sweepRoutes } from './routes/sweep-routes.ts';
 
@@ -89,5 +91,7 @@ export async function buildServer(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(runRoutes(ctx));
   await app.register(sweepRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  await app.register(reportRoutes(ctx));
+  await app.register(dashboardRoutes(ctx));
   return app;
 }
