@@ -81,6 +81,8 @@ def main():
     p.add_argument('--epochs', type=int, default=1)
     p.add_argument('--lr', type=float, default=0.1)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--momentum', type=float, default=0)
+    p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--train-subset', type=int)
     p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
@@ -95,14 +97,14 @@ def main():
         xs, ys = xs[keep], ys[keep]
     model = cnn() if a.model == 'cnn' else ResNet(shortcut=a.model == 'resnet')
     print(a.model, sum(p.numel() for p in model.parameters()), 'parameters')
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     for epoch in range(1, a.epochs + 1):
         model.train()
         started = time.time()
         order = torch.randperm(len(ys))
         losses, correct = [], 0
-        for s in range(0, len(ys), 64):
-            idx = order[s:s + 64]
+        for s in range(0, len(ys), a.batch_size):
+            idx = order[s:s + a.batch_size]
             x, y = xs[idx].float() / 255, ys[idx]
             out = model(x)
             loss = F.cross_entropy(out, y)

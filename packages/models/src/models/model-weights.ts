@@ -25,7 +25,10 @@ export class ModelWeights {
       const shapes = tensorShapes(layer);
       const make = (part: 'kernel' | 'bias') => {
         const name = `${layer.name}.${part}`;
-        const variable = tf.variable(tf.tensor(values(name, shapes[part], layer), shapes[part]), true);
+        const initial = tf.tensor(values(name, shapes[part], layer), shapes[part]);
+        // The variable shares the initial tensor's data but the tensor itself must still be released.
+        const variable = tf.variable(initial, true);
+        initial.dispose();
         this.variables.push(variable);
         this.names.push(name);
         return variable;

@@ -7,28 +7,47 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   if (h % 2 !== 0 || w % 2 !== 0) throw new Error(`maxPool2x2 needs even H and W, got ${h}×${w}`);
   if (!usesRoutedGradients()) return tf.maxPool(x, 2, 2, 'valid');
   const op = tf.customGrad((input, save) => {
-    const pooled = tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid');
-    (save as tf.GradSaveFunc)([input as tf.Tensor4D, pooled]);
+    (save as tf.GradSaveFunc)([input as tf.Tensor4D]);
     return {
-      value: pooled,
-      gradFunc: (dy, saved) => {
-        const [savedInput, savedPooled] = saved as [tf.Tensor4D, tf.Tensor4D];
-        // The gradient goes where the input equals its window's max. wasm's MaxPoolGrad is a slow loop
-        // that also sends an all-negative window's gradient to index 0. Exact ties (which need equal
-        // floats in one window) would all receive it; PyTorch picks the first.
-        const isMax = tf.cast(tf.equal(savedInput, upsample2x(savedPooled)), 'float32');
-        return tf.mul(upsample2x(dy as tf.Tensor4D), isMax);
-      },
+      value: tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'),
+      gradFunc: (dy, saved) => maxPool2x2Backward(saved[0] as tf.Tensor4D, dy as tf.Tensor4D),
     };
   });
   return op(x) as tf.Tensor4D;
 }
 
-/** Nearest-neighbour 2× upsampling: every value fills its 2×2 window. */
-export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const spread = tf.broadcastTo(tf.reshape(x, [n, h, 1, w, 1, c]), [n, h, 2, w, 2, c]);
-    return tf.reshape(spread, [n, 2 * h, 2 * w, c]) as tf.Tensor4D;
-  });
+/**
+ * Sends each window's gradient to the first position (row-major) holding the window's max, as PyTorch
+ * does. One pass in JS over the two arrays: wasm's MaxPoolGrad is a slow loop that also routes an
+ * all-negative window to index 0, and an equality mask against the upsampled max needs Tile, which wasm
+ * runs ~50× slower than this for a 6-D broadcast.
+ */
+export function maxPool2x2Backward(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const input = x.dataSync() as Float32Array;
+  const grad = dy.dataSync() as Float32Array;
+  const dx = new Float32Array(input.length);
+  const rowStride = w * c;
+  const outW = w / 2;
+  let g = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < h / 2; oy++) {
+      const top = (b * h + 2 * oy) * rowStride;
+      for (let ox = 0; ox < outW; ox++) {
+        const topLeft = top + 2 * ox * c;
+        for (let ch = 0; ch < c; ch++, g++) {
+          const p0 = topLeft + ch;
+          const p1 = p0 + c;
+          const p2 = p0 + rowStride;
+          const p3 = p2 + c;
+          let best = p0;
+          if (input[p1]! > input[best]!) best = p1;
+          if (input[p2]! > input[best]!) best = p2;
+          if (input[p3]! > input[best]!) best = p3;
+          dx[best] = grad[g]!;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(dx, [n, h, w, c]);
 }

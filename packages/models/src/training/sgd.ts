@@ -17,7 +17,9 @@ export class Sgd {
   ) {
     // PyTorch starts the buffer at the first gradient; μ·0 + g is the same thing.
     this.velocity =
-      options.momentum > 0 ? variables.map((v) => tf.variable(tf.zerosLike(v), false)) : undefined;
+      options.momentum > 0
+        ? variables.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)))
+        : undefined;
   }
 
   /** `grads[i]` belongs to `variables[i]`. */
@@ -57,7 +59,7 @@ export class Sgd {
       const saved = byName.get(`${names[i]}.velocity`);
       if (!saved || saved.values.length !== v.size)
         throw new Error(`optimizer state lacks ${names[i]}.velocity`);
-      v.assign(tf.tensor(saved.values, v.shape));
+      tf.tidy(() => v.assign(tf.tensor(saved.values, v.shape)));
     });
   }
 
