@@ -61,7 +61,12 @@ test('resuming from the checkpoint of epoch k repeats epochs k+1..n exactly, wit
 test('a checkpoint from another run is refused before training', async () => {
   const params = RunParams.parse({ model: 'resnet', lr: 0.1, epochs: 1, train_subset: 64, val_subset: 10 });
   let checkpoint: Uint8Array | undefined;
-  await trainRun({ params, onEpoch: async (_m, c) => void (checkpoint = c) });
+  await trainRun({
+    params,
+    onEpoch: async (_m, c) => {
+      checkpoint = c;
+    },
+  });
   await assert.rejects(
     trainRun({ params: { ...params, model: 'plain', epochs: 2 }, resumeFrom: checkpoint, onEpoch: ignore }),
     (err: unknown) =>
