@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { usesRoutedGradients } from './gradient-routing.ts';
+import { imagePatchesWithOnesRow } from './image-patches.ts';
 
 export interface ConvWeights {
   /** (k, k, in, out), as tf.conv2d expects. */
@@ -39,10 +40,7 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
       (save as tf.GradSaveFunc)([x]);
       return {
         value: forward(x, kernel as tf.Tensor4D, bias as tf.Tensor1D),
-        gradFunc: (dy, saved) => {
-          const [input] = saved as [tf.Tensor4D];
-          return [convKernelGradient(input, dy as tf.Tensor4D, k), biasGradient(dy as tf.Tensor4D)];
-        },
+        gradFunc: (dy, saved) => dataFedConvGradients(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, k),
       };
     });
     return op(weights.kernel, weights.bias) as tf.Tensor4D;
@@ -88,6 +86,23 @@ export function convKernelGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): 
     ]) as tf.Tensor4D;
     const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
     return tf.transpose(tf.conv2d(xT, dyAsFilter, 1, 'valid'), [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Kernel and bias gradients of a layer fed by data, as one matMul of the input's transposed patches
+ * (with a ones row for the bias) and dy.
+ */
+export function dataFedConvGradients(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): [tf.Tensor4D, tf.Tensor1D] {
+  return tf.tidy(() => {
+    const [, , , cIn] = x.shape;
+    const cOut = dy.shape[3];
+    const rows = k * k * cIn;
+    const both = tf.matMul(imagePatchesWithOnesRow(x, k), tf.reshape(dy, [-1, cOut]) as tf.Tensor2D);
+    return [
+      tf.reshape(tf.slice(both, [0, 0], [rows, cOut]), [k, k, cIn, cOut]) as tf.Tensor4D,
+      tf.reshape(tf.slice(both, [rows, 0], [1, cOut]), [cOut]) as tf.Tensor1D,
+    ];
   });
 }
 

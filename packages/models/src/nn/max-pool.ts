@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { usesRoutedGradients } from './gradient-routing.ts';
+import { registerJsKernel } from './js-kernel.ts';
 
 /** 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`); H and W must be even. */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
@@ -18,36 +19,39 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Sends each window's gradient to the first position (row-major) holding the window's max, as PyTorch
- * does. One pass in JS over the two arrays: wasm's MaxPoolGrad is a slow loop that also routes an
- * all-negative window to index 0, and an equality mask against the upsampled max needs Tile, which wasm
- * runs ~50× slower than this for a 6-D broadcast.
+ * does, in one pass: wasm's MaxPoolGrad is a slow loop that also routes an all-negative window to
+ * index 0, and an equality mask against the upsampled max needs Tile, which wasm runs ~50× slower.
  */
-export function maxPool2x2Backward(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const input = x.dataSync() as Float32Array;
-  const grad = dy.dataSync() as Float32Array;
-  const dx = new Float32Array(input.length);
-  const rowStride = w * c;
-  const outW = w / 2;
-  let g = 0;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < h / 2; oy++) {
-      const top = (b * h + 2 * oy) * rowStride;
-      for (let ox = 0; ox < outW; ox++) {
-        const topLeft = top + 2 * ox * c;
-        for (let ch = 0; ch < c; ch++, g++) {
-          const p0 = topLeft + ch;
-          const p1 = p0 + c;
-          const p2 = p0 + rowStride;
-          const p3 = p2 + c;
-          let best = p0;
-          if (input[p1]! > input[best]!) best = p1;
-          if (input[p2]! > input[best]!) best = p2;
-          if (input[p3]! > input[best]!) best = p3;
-          dx[best] = grad[g]!;
+const maxPool2x2Grad = registerJsKernel({
+  name: 'SweeplabMaxPool2x2Grad',
+  outputShape: ([xShape]) => xShape!,
+  compute([input, grad], [xShape], dx) {
+    const [n, h, w, c] = xShape as [number, number, number, number];
+    dx.fill(0);
+    const rowStride = w * c;
+    let g = 0;
+    for (let b = 0; b < n; b++) {
+      for (let oy = 0; oy < h / 2; oy++) {
+        const top = (b * h + 2 * oy) * rowStride;
+        for (let ox = 0; ox < w / 2; ox++) {
+          const topLeft = top + 2 * ox * c;
+          for (let ch = 0; ch < c; ch++, g++) {
+            const p0 = topLeft + ch;
+            const p1 = p0 + c;
+            const p2 = p0 + rowStride;
+            const p3 = p2 + c;
+            let best = p0;
+            if (input![p1]! > input![best]!) best = p1;
+            if (input![p2]! > input![best]!) best = p2;
+            if (input![p3]! > input![best]!) best = p3;
+            dx[best] = grad![g]!;
+          }
         }
       }
     }
-  }
-  return tf.tensor4d(dx, [n, h, w, c]);
+  },
+});
+
+export function maxPool2x2Backward(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+  return maxPool2x2Grad([x, dy]) as tf.Tensor4D;
 }
