@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { closeDatabase, listQueuedRunIds, migrate, openDatabase } from '@sweeplab/db';
-import { type Logger, redisKeys } from '@sweeplab/shared';
+import { closeConnection, type Logger, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
 import type { ApiContext } from './api-context.ts';
 import { buildServer } from './build-server.ts';
@@ -101,9 +101,10 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     async close() {
       clearInterval(reconciler);
       await app.close();
-      await ingester?.stop();
-      await queue.close();
-      await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
+      // A batch in flight either commits or stays pending and is re-read after the restart.
+      await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(queue.close(), 1000);
+      await Promise.allSettled([closeConnection(redis), closeConnection(ingestRedis)]);
       closeDatabase(db);
     },
   };

@@ -14,6 +14,7 @@ export const ParentToChild = z.discriminatedUnion('type', [
     backend: BackendPreference,
     trainer: z.enum(['tfjs', 'synthetic']),
     syntheticEpochMs: z.number(),
+    syntheticFault: z.string().nullable(),
   }),
   /** The epoch (and its checkpoint) is stored; the child may go on. */
   z.object({ type: z.literal('epoch-ack'), epoch: z.number() }),

@@ -39,6 +39,16 @@ export const WorkerEnv = z.object({
    */
   WORKER_TRAINER: z.enum(['tfjs', 'synthetic']).default('tfjs'),
   SYNTHETIC_EPOCH_MS: env.intFromEnv(0).default(1000),
+  /**
+   * Fault injection for the synthetic trainer (tests only): `throw@E`, `exit@E` or `oom@E` makes the
+   * child fail at epoch E, optionally only for runs with one seed (`exit@2:seed=7`).
+   */
+  SYNTHETIC_FAULT: z
+    .string()
+    .regex(/^(throw|exit|oom)@\d+(:seed=\d+)?$/, 'must look like throw@2, exit@1 or oom@3:seed=7')
+    .optional(),
+  /** V8 heap limit of each training child, in MiB; unset leaves Node's default. */
+  CHILD_MAX_OLD_SPACE_MB: env.intFromEnv(16).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv> & { workerId: string; slots: Slot[] };
 

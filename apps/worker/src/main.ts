@@ -16,6 +16,11 @@ const logger = createLogger('worker', config.LOG_LEVEL).child({ workerId: config
 const worker = new TrainWorker(config, logger);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    // Backstop: children are stopped first, so exiting now costs at most the epoch in progress.
+    setTimeout(() => {
+      logger.warn('shutdown exceeded its grace period; exiting');
+      process.exit(0);
+    }, config.WORKER_SHUTDOWN_GRACE_MS + 5000).unref();
     worker.shutdown(signal).then(
       () => process.exit(0),
       (err: unknown) => {

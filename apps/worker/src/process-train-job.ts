@@ -105,7 +105,9 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       backend: config.TFJS_BACKEND,
       trainer: config.WORKER_TRAINER,
       syntheticEpochMs: config.SYNTHETIC_EPOCH_MS,
+      syntheticFault: config.SYNTHETIC_FAULT ?? null,
     },
+    maxOldSpaceMb: config.CHILD_MAX_OLD_SPACE_MB,
     killAfterMs: Math.min(1500, config.WORKER_SHUTDOWN_GRACE_MS),
     onStarted: async (info) => {
       ctx.noteBackend(info.backend);

@@ -10,6 +10,8 @@ export async function trainSynthetic(options: {
   params: RunParams;
   epochMs: number;
   resumeFrom: Uint8Array | null;
+  /** See SYNTHETIC_FAULT in config.ts. */
+  fault?: string | null;
   signal: AbortSignal;
   onEpoch: (metrics: EpochMetrics, checkpoint: Uint8Array) => Promise<void>;
 }): Promise<{ aborted: boolean }> {
@@ -23,6 +25,7 @@ export async function trainSynthetic(options: {
       return { aborted: true };
     }
     if (signal.aborted) return { aborted: true };
+    injectFault(options.fault, epoch, params.seed);
     const seconds = (performance.now() - started) / 1000;
     const progress = epoch / params.epochs;
     const jitter = ((params.seed * 7919 + epoch * 104729) % 1000) / 100_000;
@@ -50,4 +53,15 @@ export function decodeSyntheticCheckpoint(blob: Uint8Array): number {
     throw new Error('checkpoint was not written by the synthetic trainer');
   }
   return parsed.epoch;
+}
+
+/** Fails the way real training children fail, so the worker's handling of each can be tested. */
+function injectFault(fault: string | null | undefined, epoch: number, seed: number): void {
+  const match = fault ? /^(throw|exit|oom)@(\d+)(?::seed=(\d+))?$/.exec(fault) : null;
+  if (!match || Number(match[2]) !== epoch || (match[3] !== undefined && Number(match[3]) !== seed)) return;
+  if (match[1] === 'throw') throw new Error(`injected fault at epoch ${epoch}`);
+  if (match[1] === 'exit') process.exit(7);
+  // Grow the heap until V8 gives up, as a model too large for the machine would.
+  const hoard: number[][] = [];
+  for (;;) hoard.push(new Array(1_000_000).fill(epoch));
 }

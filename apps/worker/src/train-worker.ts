@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { type Logger, type RedisKeys, redisKeys, type WorkerHeartbeat } from '@sweeplab/shared';
+import {
+  closeConnection,
+  type Logger,
+  type RedisKeys,
+  redisKeys,
+  type WorkerHeartbeat,
+} from '@sweeplab/shared';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CheckpointStore } from './checkpoint-store.ts';
@@ -140,8 +146,13 @@ export class TrainWorker {
       logger.warn('grace period over: forcing close');
       await this.worker?.close(true);
     }
-    await this.heartbeat.stop(config.workerId);
-    await Promise.allSettled([this.redis.quit(), this.subscriber.quit(), this.bullConnection.quit()]);
+    await Promise.race([
+      this.heartbeat.stop(config.workerId),
+      new Promise((r) => setTimeout(r, 1000).unref()),
+    ]);
+    await Promise.allSettled(
+      [this.redis, this.subscriber, this.bullConnection].map((c) => closeConnection(c)),
+    );
     logger.info('worker stopped');
   }
 }

@@ -30,6 +30,7 @@ export interface TrainingChildOptions {
   onEpoch: (metrics: EpochMetrics, checkpoint: Uint8Array) => Promise<void>;
   /** How long an aborted child gets to stop by itself before SIGKILL. */
   killAfterMs: number;
+  maxOldSpaceMb?: number | undefined;
 }
 
 const childEntry = fileURLToPath(new URL('./training-child.ts', import.meta.url));
@@ -43,7 +44,11 @@ export class TrainingChild {
   constructor(private readonly options: TrainingChildOptions) {
     this.child = fork(childEntry, [], {
       env: options.env,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []),
+      ],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

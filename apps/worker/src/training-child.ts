@@ -22,7 +22,7 @@ function send(message: ChildToParent): Promise<void> {
 }
 
 // Errors that retrying on another machine cannot fix: fail the run at once instead of burning attempts.
-const PERMANENT_ERRORS = new Set(['ConfigError', 'DatasetError', 'CheckpointError', 'ZodError', 'TypeError']);
+const PERMANENT_ERRORS = new Set(['ConfigError', 'DatasetFileError', 'CheckpointError', 'ZodError']);
 
 async function start(message: Extract<ParentToChild, { type: 'start' }>): Promise<void> {
   const params = message.payload.params;
@@ -40,6 +40,7 @@ async function start(message: Extract<ParentToChild, { type: 'start' }>): Promis
       ({ aborted } = await trainSynthetic({
         params,
         epochMs: message.syntheticEpochMs,
+        fault: message.syntheticFault,
         resumeFrom: message.resumeFrom,
         signal: abort.signal,
         onEpoch,

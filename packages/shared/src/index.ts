@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './close-connection.ts';
 export * from './env.ts';
 export * from './epoch-metrics.ts';
 export * from './logger.ts';
