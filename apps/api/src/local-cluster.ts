@@ -15,7 +15,7 @@ export interface LocalClusterOptions {
   prefix: string;
   databasePath: string;
   workers: number;
-  /** Folder for each process's log file (`api.log`, `worker-1.log`, ...). */
+  /** Folder for each process's log file (`api.log`, `worker-1.log`, ...); see `logPath`. */
   logDir: string;
   /** A Redis to use (stopped with the cluster when `owned`); by default `ensureRedis()`. */
   redis?: TestRedis;
@@ -64,9 +64,16 @@ export class LocalCluster {
     };
   }
 
-  private spawnService(name: string, script: string, env: NodeJS.ProcessEnv): ServiceProcess {
+  private spawnService(
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    wrap: string[] = [],
+  ): ServiceProcess {
     const log = createWriteStream(join(this.options.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    // `wrap` runs the service through another command, e.g. `ip netns exec <ns>` for a test host.
+    const [command, ...args] = [...wrap, process.execPath, '--import', 'tsx', script];
+    const child = spawn(command!, args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: repoRoot,
@@ -111,13 +118,17 @@ export class LocalCluster {
     }
   }
 
-  startWorker(extraEnv: Record<string, string> = {}): ServiceProcess {
+  startWorker(extraEnv: Record<string, string> = {}, wrap: string[] = []): ServiceProcess {
     this.workerCount++;
     const name = `worker-${this.workerCount}`;
     const env = { ...this.baseEnv(), WORKER_ID: name, ...this.options.workerEnv, ...extraEnv };
-    const worker = this.spawnService(name, entry.worker, env);
+    const worker = this.spawnService(name, entry.worker, env, wrap);
     this.workers.push(worker);
     return worker;
+  }
+
+  logPath(service: ServiceProcess): string {
+    return join(this.options.logDir, `${service.name}.log`);
   }
 
   async stopService(service: ServiceProcess, signal: NodeJS.Signals = 'SIGTERM') {

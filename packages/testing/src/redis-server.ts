@@ -48,6 +48,8 @@ export interface StartRedisOptions {
   /** Keep an append-only file in `dir`, so a restart on the same dir keeps the data (fault tests). */
   appendonly?: boolean;
   dir?: string;
+  /** Addresses to listen on (default 127.0.0.1); extra ones are for test hosts in network namespaces. */
+  bind?: string[];
 }
 
 /** Starts a private `redis-server` (Debian package redis-server) and resolves once it answers PING. */
@@ -56,7 +58,10 @@ export async function startRedisServer(
 ): Promise<TestRedis & { dir: string; process: ChildProcess }> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sweeplab-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
+  const bind = options.bind ?? ['127.0.0.1'];
+  const args = ['--port', String(port), '--bind', bind.join(' '), '--save', '', '--dir', dir];
+  // Protected mode refuses non-loopback interfaces; a test host's veth is one, and only tests bind it.
+  if (bind.length > 1) args.push('--protected-mode', 'no');
   args.push('--appendonly', options.appendonly ? 'yes' : 'no');
   let child: ChildProcess;
   try {
