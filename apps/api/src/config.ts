@@ -1,4 +1,4 @@
-import { commonEnv, env, loadEnv } from '@sweeplab/shared';
+import { commonEnv, env, loadEnv, resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 
 /** API configuration, from environment variables only (see the README's configuration table). */
@@ -7,7 +7,10 @@ export const ApiEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: env.intFromEnv(0, 65535).default(8080),
   /** The SQLite metrics store; created (with its folder) and migrated at start. */
-  DATABASE_PATH: z.string().default('./data/orchestrator.db'),
+  DATABASE_PATH: z
+    .string()
+    .default('./data/orchestrator.db')
+    .transform((p) => resolveUserPath(p)),
   /** When set, every mutating endpoint requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   MAX_EPOCHS: env.intFromEnv(1, 10_000).default(1000),

@@ -18,11 +18,8 @@ export function comparisonVerdict(higher: string, lower: string, test: WelchResu
     case 'tested': {
       const detail = `95% CI [${formatPoints(test.ci.low)}, ${formatPoints(test.ci.high)}] points, Welch p ${formatP(test.p)}, ${n}`;
       if (test.p < SIGNIFICANCE_LEVEL) return `${gap} (${detail}).`;
-      const seen =
-        test.difference === 0
-          ? gap
-          : `${higher}'s mean final validation accuracy is ${d} points above ${lower}'s`;
-      return `${seen}, but the difference is not significant at 5% (${detail}).`;
+      if (test.difference === 0) return `${gap}: no difference to test (${detail}).`;
+      return `${higher}'s mean final validation accuracy is ${d} points above ${lower}'s, but the difference is not significant at 5% (${detail}).`;
     }
     case 'too-few-samples': {
       const single = [test.n1 < 2 ? higher : null, test.n2 < 2 ? lower : null].filter((m) => m !== null);

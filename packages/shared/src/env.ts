@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { BackendPreference } from './catalog.ts';
 
@@ -65,3 +66,14 @@ export const trainingEnv = {
 };
 
 export const env = { intFromEnv, booleanFromEnv };
+
+/**
+ * Resolves a relative path from the folder the user ran the command in: npm runs workspace scripts
+ * inside the workspace (apps/api), but `DATABASE_PATH=./data/x.db npm run api` means the user's `./data`.
+ */
+export function resolveUserPath(
+  path: string,
+  source: Record<string, string | undefined> = process.env,
+): string {
+  return isAbsolute(path) ? path : resolve(source.INIT_CWD ?? process.cwd(), path);
+}

@@ -2,9 +2,9 @@
 // the sweep report straight from the SQLite file, no API or Redis needed. Without an id it lists
 // the sweeps in the database.
 import { existsSync, writeFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeDatabase, type Db, listSweeps, openDatabase } from '@sweeplab/db';
+import { resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 import { loadReportInput } from '../load-report-input.ts';
 import { ReportFormat, renderReport } from '../routes/report-routes.ts';
@@ -24,11 +24,6 @@ const Options = z.object({
   out: z.string().min(1).optional(),
   database: z.string().min(1),
 });
-
-/** npm runs workspace scripts inside apps/api; INIT_CWD is where the user typed the command. */
-function userPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path);
-}
 
 function parseOptions(argv: string[]): z.infer<typeof Options> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -57,7 +52,7 @@ function parseOptions(argv: string[]): z.infer<typeof Options> {
     sweepId: parsed.positionals[0],
     format: parsed.values.format,
     out: parsed.values.out,
-    database: userPath(
+    database: resolveUserPath(
       (parsed.values.database as string | undefined) ?? process.env.DATABASE_PATH ?? './data/orchestrator.db',
     ),
   });
@@ -114,7 +109,7 @@ function main(): number {
     }
     const { body } = renderReport(input, options.format);
     if (options.out) {
-      const out = userPath(options.out);
+      const out = resolveUserPath(options.out);
       writeFileSync(out, body);
       console.error(`report: wrote ${options.format} report of ${options.sweepId} to ${out}`);
     } else {
