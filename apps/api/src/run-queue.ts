@@ -64,11 +64,15 @@ export class RunQueue {
     }
   }
 
-  /** Which of these runs have no job in Redis at all (lost with a Redis that kept nothing). */
-  async missing(runIds: readonly string[]): Promise<string[]> {
-    const absent: string[] = [];
-    for (const id of runIds) if (!(await this.queue.getJob(id))) absent.push(id);
-    return absent;
+  /** Where each run's job is in Redis: a BullMQ state, or `missing` (lost with a Redis that kept nothing). */
+  async jobStates(runIds: readonly string[]): Promise<Map<string, { state: string; failedReason?: string }>> {
+    const states = new Map<string, { state: string; failedReason?: string }>();
+    for (const id of runIds) {
+      const job = await this.queue.getJob(id);
+      if (!job) states.set(id, { state: 'missing' });
+      else states.set(id, { state: await job.getState(), failedReason: job.failedReason });
+    }
+    return states;
   }
 
   async depth(): Promise<Record<string, number>> {

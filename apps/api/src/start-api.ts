@@ -1,50 +1,18 @@
 import { hostname } from 'node:os';
-import { closeDatabase, listQueuedRunIds, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, migrate, openDatabase } from '@sweeplab/db';
 import { closeConnection, type Logger, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
 import type { ApiContext } from './api-context.ts';
 import { buildServer } from './build-server.ts';
 import type { ApiConfig } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
+import { reconcileQueue } from './reconcile-queue.ts';
 import { RunQueue } from './run-queue.ts';
 
 export interface RunningApi {
   ctx: ApiContext;
   url: string;
   close(): Promise<void>;
-}
-
-/**
- * Re-enqueues runs that SQLite says are queued but Redis has no job for (Redis lost its data, or the
- * API died between writing the row and adding the job). Adding is idempotent, so racing is harmless.
- */
-export async function reconcileQueue(ctx: ApiContext): Promise<string[]> {
-  const queued = listQueuedRunIds(ctx.db);
-  const missing = await ctx.queue.missing(queued);
-  if (missing.length === 0) return [];
-  const { getRun } = await import('@sweeplab/db');
-  const payloads = missing.flatMap((id) => {
-    const run = getRun(ctx.db, id);
-    if (!run) return [];
-    const params = {
-      model: run.model,
-      dataset: run.dataset,
-      lr: run.lr,
-      epochs: run.epochs,
-      batch_size: run.batch_size,
-      seed: run.seed,
-      momentum: run.momentum,
-      ...(run.train_subset !== null ? { train_subset: run.train_subset } : {}),
-      ...(run.val_subset !== null ? { val_subset: run.val_subset } : {}),
-    };
-    return [{ run_id: id, sweep_id: run.sweep_id, params }];
-  });
-  await ctx.queue.enqueue(payloads);
-  ctx.logger.warn(
-    { runs: missing.length, runIds: missing.slice(0, 20) },
-    're-enqueued queued runs missing from Redis',
-  );
-  return missing;
 }
 
 /** Opens and migrates the database, connects Redis, starts the ingester, reconciles, and listens. */

@@ -1,0 +1,64 @@
+import { getRun, listQueuedRunIds, listRuns, setRunStatus } from '@sweeplab/db';
+import type { TrainJobPayload } from '@sweeplab/shared';
+import type { ApiContext } from './api-context.ts';
+
+export interface ReconcileResult {
+  /** Runs whose job Redis lost, enqueued again. */
+  requeued: string[];
+  /** Running runs whose job BullMQ gave up on without a worker saying so (e.g. stalled too often). */
+  failed: string[];
+}
+
+function payloadOf(ctx: ApiContext, id: string): TrainJobPayload | null {
+  const run = getRun(ctx.db, id);
+  if (!run) return null;
+  return {
+    run_id: id,
+    sweep_id: run.sweep_id,
+    params: {
+      model: run.model,
+      dataset: run.dataset,
+      lr: run.lr,
+      epochs: run.epochs,
+      batch_size: run.batch_size,
+      seed: run.seed,
+      momentum: run.momentum,
+      ...(run.train_subset !== null ? { train_subset: run.train_subset } : {}),
+      ...(run.val_subset !== null ? { val_subset: run.val_subset } : {}),
+    },
+  };
+}
+
+/**
+ * Makes SQLite and Redis agree, at API start and every 30 s:
+ * - a `queued` or `running` run without a job (Redis restarted without persistence, or the API died
+ *   between writing the row and adding the job) is enqueued again; adding is idempotent, so racing a
+ *   worker or another API is harmless;
+ * - a `running` run whose job BullMQ failed on its own (a worker died more often than
+ *   WORKER_MAX_STALLED_COUNT allows; no worker was left to report it) is marked failed with BullMQ's reason.
+ */
+export async function reconcileQueue(ctx: ApiContext): Promise<ReconcileResult> {
+  const queued = listQueuedRunIds(ctx.db);
+  const running = listRuns(ctx.db, { status: 'running' }).map((r) => r.id);
+  const states = await ctx.queue.jobStates([...queued, ...running]);
+  const requeued: string[] = [];
+  const failed: string[] = [];
+  for (const [id, { state, failedReason }] of states) {
+    if (state === 'missing') requeued.push(id);
+    else if (state === 'failed' && running.includes(id)) {
+      const error = `the queue gave up on this run: ${failedReason ?? 'no reason recorded'}`;
+      if (setRunStatus(ctx.db, id, 'failed', { error })) failed.push(id);
+    }
+  }
+  const payloads = requeued.map((id) => payloadOf(ctx, id)).filter((p) => p !== null);
+  await ctx.queue.enqueue(payloads);
+  if (requeued.length > 0) {
+    ctx.logger.warn(
+      { runs: requeued.length, runIds: requeued.slice(0, 20) },
+      're-enqueued runs missing from Redis',
+    );
+  }
+  if (failed.length > 0)
+    ctx.logger.warn({ runIds: failed.slice(0, 20) }, 'marked runs failed that the queue gave up on');
+  return { requeued, failed };
+}
