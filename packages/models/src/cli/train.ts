@@ -9,22 +9,30 @@ const USAGE = `usage: npm run train -- --model resnet|cnn|plain [--dataset mnist
   [--epochs 1] [--batch-size 64] [--seed 0] [--momentum 0] [--train-subset N] [--val-subset N]
   [--backend auto|tensorflow|wasm|cpu]   (default: TFJS_BACKEND, else auto)`;
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    dataset: { type: 'string' },
-    lr: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    seed: { type: 'string' },
-    momentum: { type: 'string' },
-    'train-subset': { type: 'string' },
-    'val-subset': { type: 'string' },
-    backend: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-  strict: true,
-});
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        model: { type: 'string' },
+        dataset: { type: 'string' },
+        lr: { type: 'string' },
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        seed: { type: 'string' },
+        momentum: { type: 'string' },
+        'train-subset': { type: 'string' },
+        'val-subset': { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const { values } = parseFlags();
 
 if (values.help || !values.model) {
   console.log(USAGE);
