@@ -47,6 +47,11 @@ export const WorkerEnv = z.object({
     .string()
     .regex(/^(throw|exit|oom)@\d+(:seed=\d+)?$/, 'must look like throw@2, exit@1 or oom@3:seed=7')
     .optional(),
+  /**
+   * Jobs one warm training child runs before it is replaced; bounds whatever a long-lived TF.js
+   * process might accumulate, while sparing each job Node's start-up and the dataset loading.
+   */
+  CHILD_MAX_JOBS: env.intFromEnv(1, 100_000).default(100),
   /** V8 heap limit of each training child, in MiB; unset leaves Node's default. */
   CHILD_MAX_OLD_SPACE_MB: env.intFromEnv(16).optional(),
 });

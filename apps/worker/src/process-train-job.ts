@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { CheckpointStore } from './checkpoint-store.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
-import { TrainingChild, TrainingChildError } from './training-child-process.ts';
+import { type TrainingChild, TrainingChildError } from './training-child-process.ts';
 
 export interface JobContext {
   config: WorkerConfig;
@@ -23,6 +23,8 @@ export interface JobContext {
   running: Map<string, RunningRun>;
   /** True once SIGTERM/SIGINT arrived: children are stopped and their jobs handed back. */
   isShuttingDown: () => boolean;
+  /** The slot's warm training child (a fresh one when the last died or served its quota). */
+  childFor: (slot: Slot) => TrainingChild;
   /** Tells the worker which backend its children train on (for heartbeats). */
   noteBackend: (backend: BackendName) => void;
 }
@@ -85,36 +87,20 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
   );
 
-  const state: RunningRun = {
-    child: undefined as unknown as TrainingChild,
-    stopReason: null,
-    imagesPerSecond: 0,
-  };
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    LOG_LEVEL: config.LOG_LEVEL,
-    TFJS_BACKEND: config.TFJS_BACKEND,
-  };
-  if (slot.gpu !== null) childEnv.CUDA_VISIBLE_DEVICES = slot.gpu;
-
-  state.child = new TrainingChild({
+  const child = ctx.childFor(slot);
+  const state: RunningRun = { child, stopReason: null, imagesPerSecond: 0 };
+  const finished = child.run({
     payload,
     resumeFrom: checkpoint?.data ?? null,
-    env: childEnv,
     start: {
       backend: config.TFJS_BACKEND,
       trainer: config.WORKER_TRAINER,
       syntheticEpochMs: config.SYNTHETIC_EPOCH_MS,
       syntheticFault: config.SYNTHETIC_FAULT ?? null,
     },
-    maxOldSpaceMb: config.CHILD_MAX_OLD_SPACE_MB,
-    killAfterMs: Math.min(1500, config.WORKER_SHUTDOWN_GRACE_MS),
     onStarted: async (info) => {
       ctx.noteBackend(info.backend);
-      alog.info(
-        { backend: info.backend, device: info.device, pid: state.child.pid },
-        'training child started',
-      );
+      alog.info({ backend: info.backend, device: info.device, pid: child.pid }, 'training child started');
       await ctx.events.publish({
         type: 'started',
         ...base(),
@@ -139,19 +125,19 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       // Cancellation announced while we were not listening (e.g. a reconnect) is caught here.
       if (await ctx.redis.exists(keys.cancelled(runId))) {
         state.stopReason ??= 'cancelled';
-        state.child.abort('cancelled');
+        child.abort('cancelled');
       }
     },
   });
   ctx.running.set(runId, state);
   if (ctx.isShuttingDown()) {
     state.stopReason = 'shutdown';
-    state.child.abort('worker shutting down');
+    child.abort('worker shutting down');
   }
 
   let outcome: RunEvent['type'];
   try {
-    const { aborted } = await state.child.done;
+    const { aborted } = await finished;
     if (aborted && state.stopReason === 'shutdown') {
       alog.info('handing the run back to the queue for another worker (shutdown)');
       await job.moveToWait(token);

@@ -13,6 +13,7 @@ import type { Slot, WorkerConfig } from './config.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type JobContext, processTrainJob, type RunningRun } from './process-train-job.ts';
+import { TrainingChild } from './training-child-process.ts';
 
 /**
  * A worker process: one BullMQ consumer with one slot per GPU (or per WORKER_CONCURRENCY), a training
@@ -25,6 +26,8 @@ export class TrainWorker {
   private readonly bullConnection: Redis;
   private readonly running = new Map<string, RunningRun>();
   private readonly freeSlots: Slot[];
+  /** One warm training child per slot, replaced when it dies or has served CHILD_MAX_JOBS jobs. */
+  private readonly children = new Map<string, TrainingChild>();
   private readonly heartbeat: Heartbeat;
   private worker: Worker | undefined;
   private shuttingDown = false;
@@ -62,6 +65,7 @@ export class TrainWorker {
       logger: this.logger,
       running: this.running,
       isShuttingDown: () => this.shuttingDown,
+      childFor: (slot) => this.childFor(slot),
       noteBackend: (backend) => {
         this.backend = backend;
       },
@@ -97,6 +101,26 @@ export class TrainWorker {
       { workerId: config.workerId, slots: config.slots.map((s) => s.name), trainer: config.WORKER_TRAINER },
       'worker ready',
     );
+  }
+
+  private childFor(slot: Slot): TrainingChild {
+    const current = this.children.get(slot.name);
+    if (current?.idle && current.jobsStarted < this.config.CHILD_MAX_JOBS) return current;
+    current?.kill();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: this.config.LOG_LEVEL,
+      TFJS_BACKEND: this.config.TFJS_BACKEND,
+    };
+    // Each GPU slot's child sees only its own GPU.
+    if (slot.gpu !== null) env.CUDA_VISIBLE_DEVICES = slot.gpu;
+    const child = new TrainingChild({
+      env,
+      maxOldSpaceMb: this.config.CHILD_MAX_OLD_SPACE_MB,
+      killAfterMs: Math.min(1500, this.config.WORKER_SHUTDOWN_GRACE_MS),
+    });
+    this.children.set(slot.name, child);
+    return child;
   }
 
   private cancelLocal(runId: string): void {

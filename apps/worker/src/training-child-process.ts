@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BackendName, EpochMetrics, TrainJobPayload } from '@sweeplab/shared';
 import { ChildToParent, type ParentToChild } from './child-protocol.ts';
@@ -20,28 +20,41 @@ export class TrainingChildError extends Error {
   }
 }
 
-export interface TrainingChildOptions {
+export interface ChildJobOptions {
   payload: TrainJobPayload;
   resumeFrom: Uint8Array | null;
-  env: NodeJS.ProcessEnv;
   start: Omit<Extract<ParentToChild, { type: 'start' }>, 'type' | 'payload' | 'resumeFrom'>;
   onStarted: (info: ChildStartInfo) => Promise<void>;
   /** Persist the epoch and its checkpoint; the child waits for this before training on. */
   onEpoch: (metrics: EpochMetrics, checkpoint: Uint8Array) => Promise<void>;
-  /** How long an aborted child gets to stop by itself before SIGKILL. */
-  killAfterMs: number;
-  maxOldSpaceMb?: number | undefined;
+}
+
+interface ActiveJob {
+  options: ChildJobOptions;
+  /** Messages are handled strictly in order: an epoch is stored before `done` is acted on. */
+  chain: Promise<void>;
+  resolve: (result: { aborted: boolean }) => void;
+  reject: (err: unknown) => void;
 }
 
 const childEntry = fileURLToPath(new URL('./training-child.ts', import.meta.url));
 
-/** One training child process for one job attempt; `abort()` stops it between batches. */
+/**
+ * A training child process that runs one job at a time and stays warm between jobs, so a job pays
+ * neither Node's start-up nor the backend and dataset loading. `abort()` stops the current job
+ * between batches; a child that does not stop within `killAfterMs` is killed.
+ */
 export class TrainingChild {
-  private readonly child;
+  private readonly child: ChildProcess;
+  private job: ActiveJob | null = null;
   private killTimer: NodeJS.Timeout | undefined;
-  readonly done: Promise<{ aborted: boolean }>;
+  private crash: string | null = null;
+  /** Set once the child reported an error: it is exiting and must not be handed another job. */
+  private retiring = false;
+  jobsStarted = 0;
 
-  constructor(private readonly options: TrainingChildOptions) {
+  constructor(options: { env: NodeJS.ProcessEnv; maxOldSpaceMb?: number | undefined; killAfterMs: number }) {
+    this.killAfterMs = options.killAfterMs;
     this.child = fork(childEntry, [], {
       env: options.env,
       execArgv: [
@@ -52,71 +65,103 @@ export class TrainingChild {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.done = this.supervise();
+    this.child.on('message', (raw) => this.onMessage(raw));
+    this.child.once('error', (err) => {
+      this.crash ??= `could not run the training child: ${err.message}`;
+    });
+    this.child.once('exit', (code, signal) => {
+      clearTimeout(this.killTimer);
+      this.crash ??= `training child ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before finishing`;
+      const job = this.job;
+      if (job)
+        void job.chain.then(() =>
+          this.settle(job, { error: new TrainingChildError(this.crash ?? 'child exited', false) }),
+        );
+    });
   }
+
+  private readonly killAfterMs: number;
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  abort(reason: string): void {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.child.send({ type: 'abort', reason } satisfies ParentToChild);
-    this.killTimer ??= setTimeout(() => this.child.kill('SIGKILL'), this.options.killAfterMs);
+  /** Alive, connected and idle: it can take the next job. */
+  get idle(): boolean {
+    return (
+      this.job === null &&
+      !this.retiring &&
+      this.child.exitCode === null &&
+      this.child.signalCode === null &&
+      this.child.connected
+    );
   }
 
-  private supervise(): Promise<{ aborted: boolean }> {
-    const { child, options } = this;
+  run(options: ChildJobOptions): Promise<{ aborted: boolean }> {
+    if (!this.idle) return Promise.reject(new TrainingChildError('training child is busy or gone', false));
+    this.jobsStarted++;
     return new Promise((resolve, reject) => {
-      let result: { aborted: boolean } | null = null;
-      let reported: TrainingChildError | null = null;
-      let chain = Promise.resolve();
-      let handlerError: unknown = null;
-
-      child.on('message', (raw) => {
-        const parsed = ChildToParent.safeParse(raw);
-        if (!parsed.success) {
-          reported = new TrainingChildError(`child sent an invalid message: ${parsed.error.message}`, false);
-          child.kill('SIGKILL');
-          return;
-        }
-        const message = parsed.data;
-        // Handle messages strictly in order: an epoch must be stored before `done` is acted on.
-        chain = chain.then(async () => {
-          if (handlerError) return;
-          try {
-            if (message.type === 'started') await options.onStarted(message);
-            else if (message.type === 'epoch') {
-              await options.onEpoch(message.metrics, message.checkpoint);
-              if (child.connected)
-                child.send({ type: 'epoch-ack', epoch: message.metrics.epoch } satisfies ParentToChild);
-            } else if (message.type === 'done') result = { aborted: message.aborted };
-            else reported = new TrainingChildError(message.message, message.permanent);
-          } catch (err) {
-            handlerError = err;
-            child.kill('SIGKILL');
-          }
-        });
-      });
-      child.once('error', (err) => {
-        reported ??= new TrainingChildError(`could not run the training child: ${err.message}`, false);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(this.killTimer);
-        void chain.then(() => {
-          if (handlerError) return reject(handlerError);
-          if (reported) return reject(reported);
-          if (result) return resolve(result);
-          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          reject(new TrainingChildError(`training child ${how} before finishing`, false));
-        });
-      });
-      child.send({
+      this.job = { options, chain: Promise.resolve(), resolve, reject };
+      this.child.send({
         type: 'start',
         payload: options.payload,
         resumeFrom: options.resumeFrom,
         ...options.start,
       } satisfies ParentToChild);
+    });
+  }
+
+  abort(reason: string): void {
+    if (!this.job || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.child.connected) this.child.send({ type: 'abort', reason } satisfies ParentToChild);
+    this.killTimer ??= setTimeout(() => this.child.kill('SIGKILL'), this.killAfterMs);
+  }
+
+  /** Stops the process (idle or not); a job in progress fails as a crash. */
+  kill(): void {
+    this.retiring = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  private settle(job: ActiveJob, outcome: { result: { aborted: boolean } } | { error: unknown }): void {
+    if (this.job !== job) return;
+    this.job = null;
+    clearTimeout(this.killTimer);
+    this.killTimer = undefined;
+    if ('result' in outcome) job.resolve(outcome.result);
+    else job.reject(outcome.error);
+  }
+
+  private onMessage(raw: unknown): void {
+    const job = this.job;
+    const parsed = ChildToParent.safeParse(raw);
+    if (!job) return;
+    if (!parsed.success) {
+      this.crash = `child sent an invalid message: ${parsed.error.message}`;
+      this.kill();
+      return;
+    }
+    const message = parsed.data;
+    job.chain = job.chain.then(async () => {
+      if (this.job !== job) return;
+      try {
+        if (message.type === 'started') await job.options.onStarted(message);
+        else if (message.type === 'epoch') {
+          await job.options.onEpoch(message.metrics, message.checkpoint);
+          if (this.child.connected) {
+            this.child.send({ type: 'epoch-ack', epoch: message.metrics.epoch } satisfies ParentToChild);
+          }
+        } else if (message.type === 'done') this.settle(job, { result: { aborted: message.aborted } });
+        else {
+          // The child exits after reporting an error; settle now with its own words.
+          this.retiring = true;
+          this.settle(job, { error: new TrainingChildError(message.message, message.permanent) });
+        }
+      } catch (err) {
+        // Storing failed (Redis down, attempt superseded): this job is over and the child must stop.
+        this.settle(job, { error: err });
+        this.kill();
+      }
     });
   }
 }

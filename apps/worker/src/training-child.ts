@@ -1,7 +1,8 @@
 /**
- * Entry point of the child process that trains one run. The parent (the worker) owns every Redis
- * connection and the job lock; this process only trains, so a long synchronous TF.js step can never
- * starve the lock renewal, and a crash or OOM here costs the worker nothing.
+ * Entry point of a training child process. The parent (the worker) owns every Redis connection and the
+ * job lock; this process only trains, so a long synchronous TF.js step can never starve the lock
+ * renewal, and a crash or OOM here costs the worker nothing. A child stays warm between jobs (its
+ * backend and datasets are loaded once) and is replaced after an error or a number of jobs.
  */
 import type { EpochMetrics } from '@sweeplab/shared';
 import { type ChildToParent, ParentToChild } from './child-protocol.ts';
@@ -12,7 +13,8 @@ if (!process.send) {
   process.exit(2);
 }
 
-const abort = new AbortController();
+let abort = new AbortController();
+let busy = false;
 let pendingAck: { epoch: number; resolve: () => void } | null = null;
 
 function send(message: ChildToParent): Promise<void> {
@@ -24,7 +26,7 @@ function send(message: ChildToParent): Promise<void> {
 // Errors that retrying on another machine cannot fix: fail the run at once instead of burning attempts.
 const PERMANENT_ERRORS = new Set(['ConfigError', 'DatasetFileError', 'CheckpointError', 'ZodError']);
 
-async function start(message: Extract<ParentToChild, { type: 'start' }>): Promise<void> {
+async function train(message: Extract<ParentToChild, { type: 'start' }>): Promise<boolean> {
   const params = message.payload.params;
   const onEpoch = async (metrics: EpochMetrics, checkpoint: Uint8Array) => {
     const acked = new Promise<void>((resolve) => {
@@ -33,48 +35,52 @@ async function start(message: Extract<ParentToChild, { type: 'start' }>): Promis
     await send({ type: 'epoch', metrics, checkpoint });
     await acked;
   };
+  if (message.trainer === 'synthetic') {
+    await send({ type: 'started', backend: 'cpu', tfjsVersion: 'none (synthetic)', device: 'synthetic' });
+    const { aborted } = await trainSynthetic({
+      params,
+      epochMs: message.syntheticEpochMs,
+      resumeFrom: message.resumeFrom,
+      fault: message.syntheticFault,
+      signal: abort.signal,
+      onEpoch,
+    });
+    return aborted;
+  }
+  const models = await import('@sweeplab/models');
+  const info = models.currentBackend() ?? (await models.initBackend(message.backend));
+  await send({ type: 'started', backend: info.backend, tfjsVersion: info.tfjsVersion, device: info.device });
+  const { aborted } = await models.trainRun({
+    params,
+    ...(message.resumeFrom ? { resumeFrom: message.resumeFrom } : {}),
+    signal: abort.signal,
+    onEpoch,
+  });
+  return aborted;
+}
+
+async function start(message: Extract<ParentToChild, { type: 'start' }>): Promise<void> {
+  busy = true;
+  abort = new AbortController();
   try {
-    let aborted: boolean;
-    if (message.trainer === 'synthetic') {
-      await send({ type: 'started', backend: 'cpu', tfjsVersion: 'none (synthetic)', device: 'synthetic' });
-      ({ aborted } = await trainSynthetic({
-        params,
-        epochMs: message.syntheticEpochMs,
-        fault: message.syntheticFault,
-        resumeFrom: message.resumeFrom,
-        signal: abort.signal,
-        onEpoch,
-      }));
-    } else {
-      const models = await import('@sweeplab/models');
-      const info = await models.initBackend(message.backend);
-      await send({
-        type: 'started',
-        backend: info.backend,
-        tfjsVersion: info.tfjsVersion,
-        device: info.device,
-      });
-      ({ aborted } = await models.trainRun({
-        params,
-        ...(message.resumeFrom ? { resumeFrom: message.resumeFrom } : {}),
-        signal: abort.signal,
-        onEpoch,
-      }));
-    }
+    const aborted = await train(message);
     await send({ type: 'done', aborted });
-    process.exit(0);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
     if (abort.signal.aborted) {
       await send({ type: 'done', aborted: true });
-      process.exit(0);
+    } else {
+      const e = err instanceof Error ? err : new Error(String(err));
+      await send({
+        type: 'error',
+        message: `${e.name}: ${e.message}`,
+        permanent: PERMANENT_ERRORS.has(e.name),
+      });
+      // After an unexpected error the TF.js state is not to be trusted: the worker starts a fresh child.
+      process.exit(1);
     }
-    await send({
-      type: 'error',
-      message: `${e.name}: ${e.message}`,
-      permanent: PERMANENT_ERRORS.has(e.name),
-    });
-    process.exit(1);
+  } finally {
+    busy = false;
+    pendingAck = null;
   }
 }
 
@@ -85,8 +91,10 @@ process.on('message', (raw) => {
     return;
   }
   const message = parsed.data;
-  if (message.type === 'start') void start(message);
-  else if (message.type === 'abort') abort.abort(new Error(message.reason));
+  if (message.type === 'start') {
+    if (busy) console.error('training-child: start while busy; ignored');
+    else void start(message);
+  } else if (message.type === 'abort') abort.abort(new Error(message.reason));
   else if (message.type === 'epoch-ack' && pendingAck?.epoch === message.epoch) {
     const { resolve } = pendingAck;
     pendingAck = null;
