@@ -239,7 +239,8 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
   await report.waitForLoadState('load');
   assert.equal(await report.locator('h1').textContent(), SWEEP_NAME);
   assert.match((await report.locator('body').textContent()) ?? '', /823,746/);
-  await screenshot(report, 'report.png', 'report-screenshot.png');
+  // docs/report-screenshot.png shows a real training sweep (npm run demo), not this synthetic one.
+  await screenshot(report, 'report.png');
 
   assert.deepEqual(unexpectedDialogs, [], 'no script from the sweep name ran');
   assert.deepEqual(pageErrors, [], 'no page errors or console errors (CSP violations included)');

@@ -51,7 +51,7 @@ export const WorkerEnv = z.object({
    * Jobs one warm training child runs before it is replaced; bounds whatever a long-lived TF.js
    * process might accumulate, while sparing each job Node's start-up and the dataset loading.
    */
-  CHILD_MAX_JOBS: env.intFromEnv(1, 100_000).default(100),
+  CHILD_MAX_JOBS: env.intFromEnv(1, 100_000).default(500),
   /** V8 heap limit of each training child, in MiB; unset leaves Node's default. */
   CHILD_MAX_OLD_SPACE_MB: env.intFromEnv(16).optional(),
 });
