@@ -1,11 +1,12 @@
-import type { Db } from '@sweeplab/db';
-import type { Logger, RedisKeys } from '@sweeplab/shared';
-import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { closeDatabase, type Db, migrate, openDatabase } from '@sweeplab/db';
+import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
+import { Redis } from 'ioredis';
 import type { ApiConfig } from './config.ts';
-import type { EventIngester } from './event-ingester.ts';
-import type { RunQueue } from './run-queue.ts';
+import { EventIngester } from './event-ingester.ts';
+import { RunQueue } from './run-queue.ts';
 
-/** What every route needs; built once in `startApi` (or by a test) and passed to `buildServer`. */
+/** What every route needs; built once by `createApiContext` and passed to `buildServer`. */
 export interface ApiContext {
   config: ApiConfig;
   db: Db;
@@ -14,4 +15,62 @@ export interface ApiContext {
   queue: RunQueue;
   ingester: EventIngester | null;
   logger: Logger;
+}
+
+/**
+ * Opens and migrates the database and connects Redis (one connection each for commands, the queue
+ * and the ingester's blocking reads). The ingester is built but not started. `close` releases it all
+ * without ever waiting on a Redis that is down.
+ */
+export function createApiContext(
+  config: ApiConfig,
+  logger: Logger,
+  options: { ingesterBlockMs?: number } = {},
+): ApiContext & { close(): Promise<void> } {
+  const db = openDatabase(config.DATABASE_PATH);
+  migrate(db);
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const connect = (name: string) => {
+    const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    client.on('error', (err) =>
+      logger.warn({ err: err.message, connection: name }, 'redis connection error'),
+    );
+    return client;
+  };
+  const redis = connect('commands');
+  const queueRedis = connect('queue');
+  const ingestRedis = connect('ingester');
+  const queue = new RunQueue(
+    queueRedis,
+    keys,
+    redis,
+    { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
+    logger,
+  );
+  const ingester = config.INGEST_ENABLED
+    ? new EventIngester(
+        ingestRedis,
+        db,
+        keys,
+        `api-${hostname()}-${process.pid}`,
+        { batchSize: config.INGEST_BATCH_SIZE, blockMs: options.ingesterBlockMs ?? config.INGEST_BLOCK_MS },
+        logger.child({ component: 'ingester' }),
+      )
+    : null;
+  return {
+    config,
+    db,
+    redis,
+    keys,
+    queue,
+    ingester,
+    logger,
+    async close() {
+      // A batch in flight either commits or stays pending and is re-read after a restart.
+      await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(queue.close(), 1000);
+      await Promise.allSettled([redis, queueRedis, ingestRedis].map((c) => closeConnection(c)));
+      closeDatabase(db);
+    },
+  };
 }

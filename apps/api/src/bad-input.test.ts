@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { closeDatabase, createRun, markCancelled, migrate, openDatabase } from '@sweeplab/db';
-import { createLogger, redisKeys } from '@sweeplab/shared';
-import { deletePrefix, ensureRedis, tempDir, testPrefix } from '@sweeplab/testing';
-import { Redis } from 'ioredis';
-import type { ApiContext } from './api-context.ts';
-import { buildServer } from './build-server.ts';
-import { loadApiConfig } from './config.ts';
+import { createRun, markCancelled } from '@sweeplab/db';
 import { newId } from './ids.ts';
-import { RunQueue } from './run-queue.ts';
+import { createTestApi } from './test-api.ts';
 
 /*
  * Every endpoint, fed malformed input: each request must get a 4xx naming the offending field, and
@@ -18,27 +11,11 @@ import { RunQueue } from './run-queue.ts';
  */
 
 const TOKEN = 'bad-input-token-0123456789';
-const dir = tempDir('bad-input');
-const redisServer = await ensureRedis();
-const prefix = testPrefix('bad-input');
-const config = loadApiConfig({
-  DATABASE_PATH: join(dir.path, 'orchestrator.db'),
-  REDIS_URL: redisServer.url,
-  REDIS_PREFIX: prefix,
-  LOG_LEVEL: 'silent',
-  MAX_RUNS_PER_SWEEP: '100',
-});
-const db = openDatabase(config.DATABASE_PATH);
-migrate(db);
-const keys = redisKeys(prefix);
-const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-const queueConnection = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-const logger = createLogger('api', 'silent');
-const queue = new RunQueue(queueConnection, keys, redis, { attempts: 1, backoffMs: 0 }, logger);
-const ctx: ApiContext = { config, db, redis, keys, queue, ingester: null, logger };
-const app = await buildServer(ctx);
+const api = await createTestApi('bad-input', { env: { MAX_RUNS_PER_SWEEP: '100' } });
+const { app, db } = api;
+const queue = api.ctx.queue;
 // Same database and queue, but every mutating request needs the bearer token.
-const securedApp = await buildServer({ ...ctx, config: { ...config, API_TOKEN: TOKEN } });
+const securedApp = await api.variant({ API_TOKEN: TOKEN });
 
 // A run that already finished (cancelled) and one that exists, so 404 and 409 rows have a target.
 const cancelledRun = newId('run');
@@ -52,16 +29,7 @@ const unknownSweep = newId('swp');
 
 const hasReportRoute = app.hasRoute({ method: 'GET', url: '/v1/sweeps/:id/report' });
 
-after(async () => {
-  await app.close();
-  await securedApp.close();
-  await queue.close();
-  await Promise.allSettled([redis.quit(), queueConnection.quit()]);
-  closeDatabase(db);
-  await deletePrefix(redisServer.url, prefix);
-  await redisServer.stop();
-  dir.remove();
-});
+after(() => api.close());
 
 interface Counts {
   runs: number;

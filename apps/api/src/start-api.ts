@@ -1,13 +1,8 @@
-import { hostname } from 'node:os';
-import { closeDatabase, migrate, openDatabase } from '@sweeplab/db';
-import { closeConnection, type Logger, redisKeys, settleWithin } from '@sweeplab/shared';
-import { Redis } from 'ioredis';
-import type { ApiContext } from './api-context.ts';
+import type { Logger } from '@sweeplab/shared';
+import { type ApiContext, createApiContext } from './api-context.ts';
 import { buildServer } from './build-server.ts';
 import type { ApiConfig } from './config.ts';
-import { EventIngester } from './event-ingester.ts';
 import { reconcileQueue } from './reconcile-queue.ts';
-import { RunQueue } from './run-queue.ts';
 
 export interface RunningApi {
   ctx: ApiContext;
@@ -17,38 +12,8 @@ export interface RunningApi {
 
 /** Opens and migrates the database, connects Redis, starts the ingester, reconciles, and listens. */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
-  const db = openDatabase(config.DATABASE_PATH);
-  migrate(db);
-  const keys = redisKeys(config.REDIS_PREFIX);
-  const connect = (name: string) => {
-    const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-    client.on('error', (err) =>
-      logger.warn({ err: err.message, connection: name }, 'redis connection error'),
-    );
-    return client;
-  };
-  const redis = connect('commands');
-  const ingestRedis = connect('ingester');
-  const queue = new RunQueue(
-    connect('queue'),
-    keys,
-    redis,
-    { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
-    logger,
-  );
-  const ingester = config.INGEST_ENABLED
-    ? new EventIngester(
-        ingestRedis,
-        db,
-        keys,
-        `api-${hostname()}-${process.pid}`,
-        { batchSize: config.INGEST_BATCH_SIZE, blockMs: config.INGEST_BLOCK_MS },
-        logger.child({ component: 'ingester' }),
-      )
-    : null;
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, logger };
-
-  await ingester?.start();
+  const ctx = createApiContext(config, logger);
+  await ctx.ingester?.start();
   await reconcileQueue(ctx);
   // Keep reconciling: a run written while Redis was down gets its job once Redis is back.
   const reconciler = setInterval(() => {
@@ -69,11 +34,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     async close() {
       clearInterval(reconciler);
       await app.close();
-      // A batch in flight either commits or stays pending and is re-read after the restart.
-      await settleWithin(ingester?.stop(), 3000);
-      await settleWithin(queue.close(), 1000);
-      await Promise.allSettled([closeConnection(redis), closeConnection(ingestRedis)]);
-      closeDatabase(db);
+      await ctx.close();
     },
   };
 }

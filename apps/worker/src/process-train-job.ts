@@ -7,16 +7,16 @@ import {
 } from '@sweeplab/shared';
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CheckpointStore } from './checkpoint-store.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
+import type { RunStateStore } from './run-state-store.ts';
 import { type TrainingChild, TrainingChildError } from './training-child-process.ts';
 
 export interface JobContext {
   config: WorkerConfig;
   redis: Redis;
   keys: RedisKeys;
-  checkpoints: CheckpointStore;
+  runState: RunStateStore;
   events: EventPublisher;
   logger: Logger;
   /** Children running now, by run id, so cancellation and shutdown can reach them. */
@@ -40,9 +40,9 @@ export interface RunningRun {
  * run's last checkpoint when there is one, and reports every epoch through the event stream.
  */
 export async function processTrainJob(job: Job, token: string | undefined, slot: Slot, ctx: JobContext) {
-  const { config, keys, logger: baseLogger } = ctx;
+  const { config, logger: baseLogger } = ctx;
   const runId = job.id ?? 'unknown';
-  const attempt = await ctx.redis.incr(keys.attempt(runId));
+  const { attempt, cancelled, checkpoint } = await ctx.runState.claim(runId);
   const parsed = TrainJobPayload.safeParse(job.data);
   if (!parsed.success) {
     const reason = parsed.error.issues
@@ -74,13 +74,12 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
 
   const alog = log.child({ attempt });
 
-  if (await ctx.redis.exists(keys.cancelled(runId))) {
+  if (cancelled) {
     alog.info('run was cancelled before it started; skipping');
     await ctx.events.publish({ type: 'cancelled', ...base() });
     return { cancelled: true };
   }
 
-  const checkpoint = await ctx.checkpoints.load(runId);
   const resumedFrom = checkpoint?.epoch ?? 0;
   alog.info(
     { resumedFromEpoch: resumedFrom },
@@ -111,19 +110,24 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       });
     },
     onEpoch: async (metrics, blob) => {
-      if (!(await ctx.checkpoints.save(runId, attempt, metrics.epoch, blob))) {
+      const commit = await ctx.runState.commitEpoch(runId, attempt, metrics.epoch, blob, {
+        type: 'epoch',
+        ...base(),
+        metrics,
+      });
+      if (!commit.stored) {
         state.stopReason = 'superseded';
         throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
       }
-      await ctx.events.publish({ type: 'epoch', ...base(), metrics });
       state.imagesPerSecond = metrics.images_per_second;
       alog.info(
         { epoch: metrics.epoch, valAcc: metrics.val_acc, trainLoss: metrics.train_loss },
         'epoch done',
       );
-      await job.updateProgress({ epoch: metrics.epoch, of: payload.params.epochs }).catch(() => {});
+      // Progress is for BullMQ dashboards only; the run's truth is the event just committed.
+      void job.updateProgress({ epoch: metrics.epoch, of: payload.params.epochs }).catch(() => {});
       // Cancellation announced while we were not listening (e.g. a reconnect) is caught here.
-      if (await ctx.redis.exists(keys.cancelled(runId))) {
+      if (commit.cancelled) {
         state.stopReason ??= 'cancelled';
         child.abort('cancelled');
       }
@@ -144,8 +148,10 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       throw new WaitingError();
     }
     outcome = aborted ? 'cancelled' : 'completed';
-    await ctx.events.publish({ type: outcome, ...base() });
-    if (outcome === 'completed') await ctx.checkpoints.remove(runId);
+    await Promise.all([
+      ctx.events.publish({ type: outcome, ...base() }),
+      outcome === 'completed' ? ctx.runState.removeCheckpoint(runId) : undefined,
+    ]);
     alog.info({ outcome }, `run ${outcome}`);
     return { [outcome]: true };
   } catch (err) {

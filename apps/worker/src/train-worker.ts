@@ -8,11 +8,11 @@ import {
 } from '@sweeplab/shared';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CheckpointStore } from './checkpoint-store.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type JobContext, processTrainJob, type RunningRun } from './process-train-job.ts';
+import { RunStateStore } from './run-state-store.ts';
 import { TrainingChild } from './training-child-process.ts';
 
 /**
@@ -60,7 +60,7 @@ export class TrainWorker {
       config,
       redis: this.redis,
       keys: this.keys,
-      checkpoints: new CheckpointStore(this.redis, this.keys, config.CHECKPOINT_TTL_MS),
+      runState: new RunStateStore(this.redis, this.keys, config.CHECKPOINT_TTL_MS),
       events: new EventPublisher(this.redis, this.keys),
       logger: this.logger,
       running: this.running,

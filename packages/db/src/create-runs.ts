@@ -50,6 +50,8 @@ function runValues(input: NewRunInput, sweepId: string | null, queuedAt: string)
   };
 }
 
+const INSERT_CHUNK = 500;
+
 /** Inserts the sweep and all its runs atomically: a sweep is never visible with only some runs. */
 export function createSweep(db: Db, input: CreateSweepInput): { sweep: Sweep; runs: Run[] } {
   const createdAt = isoTimestamp(input.now);
@@ -71,15 +73,12 @@ export function createSweep(db: Db, input: CreateSweepInput): { sweep: Sweep; ru
         })
         .returning()
         .get();
+      // Multi-row inserts: a 10,000-run grid costs 20 statements, not 10,000 (SQLite allows 32,766
+      // bound variables per statement; a run row has about 20 columns).
       const created: Run[] = [];
-      for (const run of input.runs) {
-        created.push(
-          db
-            .insert(runs)
-            .values(runValues(run, sweepId, createdAt))
-            .returning()
-            .get(),
-        );
+      for (let i = 0; i < input.runs.length; i += INSERT_CHUNK) {
+        const chunk = input.runs.slice(i, i + INSERT_CHUNK).map((run) => runValues(run, sweepId, createdAt));
+        created.push(...db.insert(runs).values(chunk).returning().all());
       }
       return { sweep, runs: created };
     })

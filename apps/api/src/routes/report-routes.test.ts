@@ -4,15 +4,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { applyRunEvents, closeDatabase, createSweep, type Db, migrate, openDatabase } from '@sweeplab/db';
-import { createLogger, type RunEvent, type RunParams, redisKeys } from '@sweeplab/shared';
-import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
+import { applyRunEvents, createSweep } from '@sweeplab/db';
+import type { RunEvent, RunParams } from '@sweeplab/shared';
+import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import type { ApiContext } from '../api-context.ts';
-import { buildServer } from '../build-server.ts';
-import { loadApiConfig } from '../config.ts';
-import { RunQueue } from '../run-queue.ts';
+import { createTestApi, type TestApi } from '../test-api.ts';
 
 const SWEEP_ID = 'swp_000000000000000001';
 const UNKNOWN_SWEEP = 'swp_000000000000000999';
@@ -29,12 +25,7 @@ const FINAL_VAL_ACC: Record<string, number> = {
 
 const dir = tempDir('report-routes');
 const databasePath = join(dir.path, 'data', 'orchestrator.db');
-const prefix = testPrefix('report-routes');
-let db: Db;
-let redis: TestRedis;
-let commands: Redis;
-let queueConnection: Redis;
-let queue: RunQueue;
+let api: TestApi;
 let app: FastifyInstance;
 
 function params(model: 'cnn' | 'resnet', seed: number): RunParams {
@@ -75,8 +66,9 @@ function epochEvents(runId: string, finalValAcc: number): RunEvent[] {
 }
 
 before(async () => {
-  db = openDatabase(databasePath);
-  migrate(db);
+  api = await createTestApi('report-routes', { env: { DATABASE_PATH: databasePath } });
+  app = api.app;
+  const db = api.db;
   createSweep(db, {
     id: SWEEP_ID,
     name: NAME,
@@ -92,32 +84,10 @@ before(async () => {
     db,
     Object.entries(FINAL_VAL_ACC).flatMap(([id, acc]) => epochEvents(id, acc)),
   );
-
-  redis = await ensureRedis();
-  const config = loadApiConfig({
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    DATABASE_PATH: databasePath,
-    LOG_LEVEL: 'silent',
-  });
-  const logger = createLogger('api-test', 'silent');
-  const keys = redisKeys(prefix);
-  commands = new Redis(redis.url, { maxRetriesPerRequest: null });
-  queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-  queue = new RunQueue(queueConnection, keys, commands, { attempts: 1, backoffMs: 0 }, logger);
-  const ctx: ApiContext = { config, db, redis: commands, keys, queue, ingester: null, logger };
-  app = await buildServer(ctx);
 });
 
 after(async () => {
-  await app?.close();
-  await queue?.close();
-  await Promise.allSettled([commands?.quit(), queueConnection?.quit()]);
-  if (db) closeDatabase(db);
-  if (redis) {
-    await deletePrefix(redis.url, prefix);
-    await redis.stop();
-  }
+  await api?.close();
   dir.remove();
 });
 

@@ -1,0 +1,114 @@
+import type { RedisKeys, RunEvent } from '@sweeplab/shared';
+import type { Redis } from 'ioredis';
+
+export interface StoredCheckpoint {
+  attempt: number;
+  epoch: number;
+  data: Uint8Array;
+}
+
+export interface Claim {
+  /** This pickup's fencing token. */
+  attempt: number;
+  cancelled: boolean;
+  checkpoint: StoredCheckpoint | null;
+}
+
+// Store the checkpoint and append the epoch event only if this attempt is still the newest one issued
+// for the run: a worker that lost its job (partition, stall) must not overwrite the checkpoint the new
+// owner resumes from, nor add to its history. One script, so the two can never disagree.
+const COMMIT_EPOCH = `
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+local cancelled = redis.call('EXISTS', KEYS[4])
+if tonumber(ARGV[1]) < current then return {0, cancelled} end
+redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[5])
+return {1, cancelled}
+`;
+
+/**
+ * What a worker keeps in Redis about a run it trains — the fencing token (attempt), the checkpoint
+ * and the cancel flag — with each step of a run costing one round trip. Checkpoints live in Redis,
+ * which every worker reaches: a run that comes back after a crash resumes from its last finished
+ * epoch on whichever worker takes it.
+ */
+export class RunStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly checkpointTtlMs: number,
+    /** Approximate event-stream length kept (see EventPublisher). */
+    private readonly streamMaxLen = 1_000_000,
+  ) {}
+
+  /** Takes a new attempt for the run and reads what it starts from. */
+  async claim(runId: string): Promise<Claim> {
+    const key = this.keys.checkpoint(runId);
+    const replies = await this.redis
+      .multi()
+      .incr(this.keys.attempt(runId))
+      .exists(this.keys.cancelled(runId))
+      .hget(key, 'attempt')
+      .hget(key, 'epoch')
+      .hgetBuffer(key, 'data')
+      .exec();
+    if (!replies) throw new Error(`claiming run ${runId}: the transaction was aborted`);
+    for (const [err] of replies) if (err) throw new Error(`claiming run ${runId}: ${err.message}`);
+    const [attempt, cancelled, cpAttempt, cpEpoch, data] = replies.map(([, value]) => value) as [
+      number,
+      number,
+      string | null,
+      string | null,
+      Buffer | null,
+    ];
+    const checkpoint =
+      cpAttempt !== null && cpEpoch !== null && data !== null
+        ? { attempt: Number(cpAttempt), epoch: Number(cpEpoch), data: new Uint8Array(data) }
+        : null;
+    return { attempt, cancelled: cancelled === 1, checkpoint };
+  }
+
+  /**
+   * Stores the epoch's checkpoint and publishes its event, atomically and fenced. `stored: false`
+   * means a newer attempt owns the run (this one must stop); `cancelled` reports the cancel flag.
+   */
+  async commitEpoch(
+    runId: string,
+    attempt: number,
+    epoch: number,
+    data: Uint8Array,
+    event: Extract<RunEvent, { type: 'epoch' }>,
+  ): Promise<{ stored: boolean; cancelled: boolean }> {
+    const [stored, cancelled] = (await this.redis.eval(
+      COMMIT_EPOCH,
+      4,
+      this.keys.checkpoint(runId),
+      this.keys.attempt(runId),
+      this.keys.events,
+      this.keys.cancelled(runId),
+      attempt,
+      epoch,
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      this.checkpointTtlMs,
+      JSON.stringify(event),
+      this.streamMaxLen,
+    )) as [number, number];
+    return { stored: stored === 1, cancelled: cancelled === 1 };
+  }
+
+  async load(runId: string): Promise<StoredCheckpoint | null> {
+    const key = this.keys.checkpoint(runId);
+    const [attempt, epoch, data] = await Promise.all([
+      this.redis.hget(key, 'attempt'),
+      this.redis.hget(key, 'epoch'),
+      this.redis.hgetBuffer(key, 'data'),
+    ]);
+    if (attempt === null || epoch === null || data === null) return null;
+    return { attempt: Number(attempt), epoch: Number(epoch), data: new Uint8Array(data) };
+  }
+
+  async removeCheckpoint(runId: string): Promise<void> {
+    await this.redis.unlink(this.keys.checkpoint(runId));
+  }
+}
