@@ -15,17 +15,32 @@ function run(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// The dashboard's browser test drives Debian's Chromium (playwright's own download needs the internet).
-if (!process.env.CHROMIUM_PATH && !existsSync('/usr/bin/chromium') && process.getuid?.() === 0) {
+// System tools the suite uses, from Debian's packages when missing (root only; elsewhere the tests that
+// need them fail with a message saying what to install):
+// - chromium: the dashboard's browser test (playwright's own browser download needs the internet);
+// - docker-compose: validates docker-compose.yml (no Docker engine needed);
+// - redis-server: tests start a private one when no Redis answers at REDIS_URL.
+const tools = [
+  { pkg: 'chromium', present: () => Boolean(process.env.CHROMIUM_PATH) || existsSync('/usr/bin/chromium') },
+  { pkg: 'docker-compose', present: () => onPath('docker-compose') },
+  { pkg: 'redis-server', present: () => onPath('redis-server') },
+];
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+const missing = tools.filter((t) => !t.present()).map((t) => t.pkg);
+if (missing.length > 0 && process.getuid?.() === 0) {
   const apt = (...args) =>
     spawnSync('apt-get', args, {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     }).status === 0;
-  if (!apt('install', '-y', 'chromium') && !(apt('update') && apt('install', '-y', 'chromium'))) {
-    console.error('[test] could not install chromium; the dashboard browser test will fail');
+  console.error(`[test] installing ${missing.join(', ')} (Debian packages)`);
+  if (!apt('install', '-y', ...missing) && !(apt('update') && apt('install', '-y', ...missing))) {
+    console.error(`[test] could not install ${missing.join(', ')}; the tests that need them will fail`);
   }
 }
 
+run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']);
 run('npx', ['biome', 'check', '.']);
 run('npx', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', ...process.argv.slice(2)]);

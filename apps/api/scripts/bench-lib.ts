@@ -387,7 +387,7 @@ export async function runTrials(
   const ms = (iso: string | null) => (iso ? Date.parse(iso) : Number.NaN);
   const queuedToStartedMs = rows.map((r) => ms(r.started_at) - ms(r.queued_at)).filter(Number.isFinite);
 
-  // When BullMQ handed each job to a worker: the gap to `started` is the training child's start-up.
+  // When BullMQ handed each job to a worker: the gap to `started` is the time to get the job into a warm child.
   const pipeline = cluster.ctx.redis.pipeline();
   for (const r of rows) pipeline.hget(`${cluster.prefix}:train:${r.id}`, 'processedOn');
   const processedOn = ((await pipeline.exec()) ?? []).map(([, v]) => Number(v));
@@ -427,7 +427,7 @@ export function cpuTable(cpu: CpuSample, wallS: number, trials: number): string 
   const rows: [string, number][] = [
     ['API + ingester (this process)', cpu.api],
     ['worker processes (BullMQ, IPC, Redis calls)', cpu.workers],
-    ['training children (fork + tsx + synthetic sleep)', cpu.trainingChildren],
+    ['training children (start-up + synthetic sleep)', cpu.trainingChildren],
     ['redis-server (whole server, all clients)', cpu.redis],
   ];
   const total = rows.reduce((a, [, v]) => a + v, 0);

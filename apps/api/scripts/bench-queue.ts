@@ -1,6 +1,6 @@
 /**
  * N synthetic trials through the whole real path: POST /v1/sweeps → SQLite + BullMQ (Redis) → worker
- * processes → one training child per job → event stream → ingester → SQLite. Prints throughput,
+ * processes → warm training children (one per slot) → event stream → ingester → SQLite. Prints throughput,
  * latencies, overhead against the ideal schedule, and where the CPU went.
  *
  *   npm run bench:queue -- --trials 300 --epoch-ms 1000 --epochs 1 --workers 4 --concurrency 8

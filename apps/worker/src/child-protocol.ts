@@ -23,6 +23,8 @@ export const ParentToChild = z.discriminatedUnion('type', [
 export type ParentToChild = z.infer<typeof ParentToChild>;
 
 export const ChildToParent = z.discriminatedUnion('type', [
+  /** Modules, backend and (for tfjs) the TF.js runtime are loaded: the child can take a job at once. */
+  z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('started'), backend: BackendName, tfjsVersion: z.string(), device: z.string() }),
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics, checkpoint: bytes }),
   z.object({ type: z.literal('done'), aborted: z.boolean() }),

@@ -96,6 +96,9 @@ export class TrainWorker {
       this.logger.warn({ jobId, runId: jobId }, 'job stalled: its worker died; requeued'),
     );
     this.heartbeat.start();
+    // Warm every slot's child before taking jobs: start-up (Node, modules, the TF.js backend) stays off
+    // the first jobs' clocks. A child that fails to start is replaced when its slot gets a job.
+    await Promise.all(config.slots.map((slot) => this.childFor(slot).ready));
     void this.worker.run();
     this.logger.info(
       { workerId: config.workerId, slots: config.slots.map((s) => s.name), trainer: config.WORKER_TRAINER },
@@ -105,17 +108,20 @@ export class TrainWorker {
 
   private childFor(slot: Slot): TrainingChild {
     const current = this.children.get(slot.name);
-    if (current?.idle && current.jobsStarted < this.config.CHILD_MAX_JOBS) return current;
+    if (current?.idle && current.jobsStarted < current.maxJobs) return current;
     current?.kill();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       LOG_LEVEL: this.config.LOG_LEVEL,
       TFJS_BACKEND: this.config.TFJS_BACKEND,
+      SWEEPLAB_CHILD_TRAINER: this.config.WORKER_TRAINER,
     };
     // Each GPU slot's child sees only its own GPU.
     if (slot.gpu !== null) env.CUDA_VISIBLE_DEVICES = slot.gpu;
     const child = new TrainingChild({
       env,
+      // ±20% so that children started together are not all replaced together.
+      maxJobs: Math.max(1, Math.round(this.config.CHILD_MAX_JOBS * (0.8 + 0.4 * Math.random()))),
       maxOldSpaceMb: this.config.CHILD_MAX_OLD_SPACE_MB,
       killAfterMs: Math.min(1500, this.config.WORKER_SHUTDOWN_GRACE_MS),
     });

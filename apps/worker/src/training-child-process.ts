@@ -46,6 +46,9 @@ const childEntry = fileURLToPath(new URL('./training-child.ts', import.meta.url)
  */
 export class TrainingChild {
   private readonly child: ChildProcess;
+  /** Settles when the child has loaded what it trains with (or died trying). */
+  readonly ready: Promise<void>;
+  private markReady: () => void = () => {};
   private job: ActiveJob | null = null;
   private killTimer: NodeJS.Timeout | undefined;
   private crash: string | null = null;
@@ -53,8 +56,17 @@ export class TrainingChild {
   private retiring = false;
   jobsStarted = 0;
 
-  constructor(options: { env: NodeJS.ProcessEnv; maxOldSpaceMb?: number | undefined; killAfterMs: number }) {
+  /** Jobs this child runs before the worker replaces it. */
+  readonly maxJobs: number;
+
+  constructor(options: {
+    env: NodeJS.ProcessEnv;
+    maxOldSpaceMb?: number | undefined;
+    killAfterMs: number;
+    maxJobs: number;
+  }) {
     this.killAfterMs = options.killAfterMs;
+    this.maxJobs = options.maxJobs;
     this.child = fork(childEntry, [], {
       env: options.env,
       execArgv: [
@@ -65,12 +77,16 @@ export class TrainingChild {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
     this.child.on('message', (raw) => this.onMessage(raw));
     this.child.once('error', (err) => {
       this.crash ??= `could not run the training child: ${err.message}`;
     });
     this.child.once('exit', (code, signal) => {
       clearTimeout(this.killTimer);
+      this.markReady();
       this.crash ??= `training child ${signal ? `was killed by ${signal}` : `exited with code ${code}`} before finishing`;
       const job = this.job;
       if (job)
@@ -101,13 +117,18 @@ export class TrainingChild {
     if (!this.idle) return Promise.reject(new TrainingChildError('training child is busy or gone', false));
     this.jobsStarted++;
     return new Promise((resolve, reject) => {
-      this.job = { options, chain: Promise.resolve(), resolve, reject };
-      this.child.send({
-        type: 'start',
-        payload: options.payload,
-        resumeFrom: options.resumeFrom,
-        ...options.start,
-      } satisfies ParentToChild);
+      const job: ActiveJob = { options, chain: this.ready, resolve, reject };
+      this.job = job;
+      // A fresh child takes the job once it has loaded; the exit handler covers one that never does.
+      job.chain = job.chain.then(() => {
+        if (this.job !== job || !this.child.connected) return;
+        this.child.send({
+          type: 'start',
+          payload: options.payload,
+          resumeFrom: options.resumeFrom,
+          ...options.start,
+        } satisfies ParentToChild);
+      });
     });
   }
 
@@ -135,6 +156,10 @@ export class TrainingChild {
   private onMessage(raw: unknown): void {
     const job = this.job;
     const parsed = ChildToParent.safeParse(raw);
+    if (parsed.success && parsed.data.type === 'ready') {
+      this.markReady();
+      return;
+    }
     if (!job) return;
     if (!parsed.success) {
       this.crash = `child sent an invalid message: ${parsed.error.message}`;
@@ -145,6 +170,7 @@ export class TrainingChild {
     job.chain = job.chain.then(async () => {
       if (this.job !== job) return;
       try {
+        if (message.type === 'ready') return;
         if (message.type === 'started') await job.options.onStarted(message);
         else if (message.type === 'epoch') {
           await job.options.onEpoch(message.metrics, message.checkpoint);

@@ -4,7 +4,7 @@
  * renewal, and a crash or OOM here costs the worker nothing. A child stays warm between jobs (its
  * backend and datasets are loaded once) and is replaced after an error or a number of jobs.
  */
-import type { EpochMetrics } from '@sweeplab/shared';
+import { BackendPreference, type EpochMetrics } from '@sweeplab/shared';
 import { type ChildToParent, ParentToChild } from './child-protocol.ts';
 import { trainSynthetic } from './synthetic-trainer.ts';
 
@@ -103,3 +103,10 @@ process.on('message', (raw) => {
 });
 // The worker died: nobody can store our epochs, so stop rather than train into the void.
 process.on('disconnect', () => process.exit(3));
+
+// Warm up before the first job: a real trainer loads TF.js and its backend now, off the job's clock.
+if (process.env.SWEEPLAB_CHILD_TRAINER === 'tfjs') {
+  const models = await import('@sweeplab/models');
+  await models.initBackend(BackendPreference.parse(process.env.TFJS_BACKEND ?? 'auto'));
+}
+await send({ type: 'ready' });
