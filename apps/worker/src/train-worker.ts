@@ -95,10 +95,11 @@ export class TrainWorker {
     this.worker.on('stalled', (jobId) =>
       this.logger.warn({ jobId, runId: jobId }, 'job stalled: its worker died; requeued'),
     );
-    this.heartbeat.start();
     // Warm every slot's child before taking jobs: start-up (Node, modules, the TF.js backend) stays off
-    // the first jobs' clocks. A child that fails to start is replaced when its slot gets a job.
+    // the first jobs' clocks. A child that fails to start is replaced when its slot gets a job. The
+    // first heartbeat follows, so /v1/workers lists a worker once it can take work.
     await Promise.all(config.slots.map((slot) => this.childFor(slot).ready));
+    this.heartbeat.start();
     void this.worker.run();
     this.logger.info(
       { workerId: config.workerId, slots: config.slots.map((s) => s.name), trainer: config.WORKER_TRAINER },
