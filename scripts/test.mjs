@@ -19,11 +19,13 @@ function run(cmd, args) {
 // need them fail with a message saying what to install):
 // - chromium: the dashboard's browser test (playwright's own browser download needs the internet);
 // - docker-compose: validates docker-compose.yml (no Docker engine needed);
-// - redis-server: tests start a private one when no Redis answers at REDIS_URL.
+// - redis-server: tests start a private one when no Redis answers at REDIS_URL;
+// - dataset-fashion-mnist: the Fashion-MNIST reader's test (it skips with this hint when absent).
 const tools = [
   { pkg: 'chromium', present: () => Boolean(process.env.CHROMIUM_PATH) || existsSync('/usr/bin/chromium') },
   { pkg: 'docker-compose', present: () => onPath('docker-compose') },
   { pkg: 'redis-server', present: () => onPath('redis-server') },
+  { pkg: 'dataset-fashion-mnist', present: () => existsSync('/usr/share/datasets/fashion-mnist') },
 ];
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

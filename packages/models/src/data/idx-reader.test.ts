@@ -61,7 +61,11 @@ test('reads labels and checks the class range', () => {
   const labels = idxLabels([3, 1, 9]);
   const ok = readIdxFile(write('lab', labels), { kind: 'labels', count: 3, classCount: 10 });
   assert.deepEqual([...ok.data], [3, 1, 9]);
-  assertFails(write('lab-bad', idxLabels([3, 12, 1])), { kind: 'labels', count: 3, classCount: 10 }, /label 12 at index 1/);
+  assertFails(
+    write('lab-bad', idxLabels([3, 12, 1])),
+    { kind: 'labels', count: 3, classCount: 10 },
+    /label 12 at index 1/,
+  );
 });
 
 test('a missing file is named with what was expected', () => {
@@ -69,7 +73,11 @@ test('a missing file is named with what was expected', () => {
 });
 
 test('a wrong magic number is reported with both values', () => {
-  assertFails(write('magic', idxImages(3, 2, 2, 0x801)), imagesExpect, /bad magic number 0x00000801, expected 0x00000803/);
+  assertFails(
+    write('magic', idxImages(3, 2, 2, 0x801)),
+    imagesExpect,
+    /bad magic number 0x00000801, expected 0x00000803/,
+  );
 });
 
 test('a wrong count or image size is reported', () => {
@@ -78,15 +86,35 @@ test('a wrong count or image size is reported', () => {
 });
 
 test('truncated files fail: short header, short body, cut gzip stream', () => {
-  assertFails(write('short-header', images.subarray(0, 10)), imagesExpect, /truncated: 10 bytes, shorter than the 16-byte/);
-  assertFails(write('short-body', images.subarray(0, 20)), imagesExpect, /truncated: 20 bytes, expected 28 \(3 images\)/);
+  assertFails(
+    write('short-header', images.subarray(0, 10)),
+    imagesExpect,
+    /truncated: 10 bytes, shorter than the 16-byte/,
+  );
+  assertFails(
+    write('short-body', images.subarray(0, 20)),
+    imagesExpect,
+    /truncated: 20 bytes, expected 28 \(3 images\)/,
+  );
   const gz = gzipSync(images);
-  assertFails(write('cut.gz', gz.subarray(0, gz.length - 6)), imagesExpect, /gzip stream is corrupt or truncated/);
-  assertFails(write('long', Buffer.concat([images, Buffer.from([0])])), imagesExpect, /trailing data: 29 bytes/);
+  assertFails(
+    write('cut.gz', gz.subarray(0, gz.length - 6)),
+    imagesExpect,
+    /gzip stream is corrupt or truncated/,
+  );
+  assertFails(
+    write('long', Buffer.concat([images, Buffer.from([0])])),
+    imagesExpect,
+    /trailing data: 29 bytes/,
+  );
 });
 
 test('a flipped pixel fails the SHA-256 check', () => {
   const corrupt = Buffer.from(images);
   corrupt[20] = (corrupt[20]! + 1) % 256;
-  assertFails(write('corrupt', corrupt), imagesExpect, new RegExp(`SHA-256 of the IDX bytes is [0-9a-f]{64}, expected ${imagesExpect.sha256}`));
+  assertFails(
+    write('corrupt', corrupt),
+    imagesExpect,
+    new RegExp(`SHA-256 of the IDX bytes is [0-9a-f]{64}, expected ${imagesExpect.sha256}`),
+  );
 });

@@ -51,7 +51,9 @@ export function readIdxFile(file: string, expected: IdxExpectation): IdxData {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DatasetFileError(
       file,
-      code === 'ENOENT' ? `file not found (expected the ${expected.kind} IDX file)` : `cannot read: ${String(err)}`,
+      code === 'ENOENT'
+        ? `file not found (expected the ${expected.kind} IDX file)`
+        : `cannot read: ${String(err)}`,
     );
   }
   return parseIdx(bytes, file, expected);
@@ -81,7 +83,10 @@ export function parseIdx(raw: Uint8Array, file: string, expected: IdxExpectation
   const rows = expected.kind === 'images' ? view.getUint32(8) : 1;
   const cols = expected.kind === 'images' ? view.getUint32(12) : 1;
   if (expected.kind === 'images' && (rows !== expected.rows || cols !== expected.cols)) {
-    throw new DatasetFileError(file, `images are ${rows}×${cols}, expected ${expected.rows}×${expected.cols}`);
+    throw new DatasetFileError(
+      file,
+      `images are ${rows}×${cols}, expected ${expected.rows}×${expected.cols}`,
+    );
   }
   const expectedLength = headerLength + count * rows * cols;
   if (bytes.length !== expectedLength) {
@@ -103,7 +108,10 @@ export function parseIdx(raw: Uint8Array, file: string, expected: IdxExpectation
   if (expected.kind === 'labels' && expected.classCount !== undefined) {
     const bad = data.findIndex((label) => label >= expected.classCount!);
     if (bad >= 0) {
-      throw new DatasetFileError(file, `label ${data[bad]} at index ${bad} is not below ${expected.classCount}`);
+      throw new DatasetFileError(
+        file,
+        `label ${data[bad]} at index ${bad} is not below ${expected.classCount}`,
+      );
     }
   }
   return { data, count, rows, cols };
