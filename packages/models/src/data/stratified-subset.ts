@@ -8,7 +8,9 @@ export function stratifiedSubset(labels: Uint8Array, size: number, classCount: n
     throw new RangeError(`subset size ${size} must be an integer in 1..${labels.length}`);
   }
   const byClass: number[][] = Array.from({ length: classCount }, () => []);
-  labels.forEach((label, index) => byClass[label]?.push(index));
+  labels.forEach((label, index) => {
+    byClass[label]?.push(index);
+  });
   const exact = byClass.map((indices) => (indices.length * size) / labels.length);
   const quota = exact.map(Math.floor);
   let missing = size - quota.reduce((a, b) => a + b, 0);
@@ -21,6 +23,8 @@ export function stratifiedSubset(labels: Uint8Array, size: number, classCount: n
     missing--;
   }
   const chosen: number[] = [];
-  byClass.forEach((indices, label) => chosen.push(...indices.slice(0, quota[label])));
+  byClass.forEach((indices, label) => {
+    chosen.push(...indices.slice(0, quota[label]));
+  });
   return Uint32Array.from(chosen.sort((a, b) => a - b));
 }
