@@ -177,7 +177,12 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
     db,
     keys,
     'bench-api',
-    { batchSize: config.INGEST_BATCH_SIZE, blockMs: config.INGEST_BLOCK_MS },
+    {
+      batchSize: config.INGEST_BATCH_SIZE,
+      blockMs: config.INGEST_BLOCK_MS,
+      claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
+      claimEveryMs: 2000,
+    },
     logger,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.

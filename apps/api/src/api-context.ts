@@ -52,8 +52,13 @@ export function createApiContext(
         ingestRedis,
         db,
         keys,
-        `api-${hostname()}-${process.pid}`,
-        { batchSize: config.INGEST_BATCH_SIZE, blockMs: options.ingesterBlockMs ?? config.INGEST_BLOCK_MS },
+        config.INGEST_CONSUMER ?? `api-${hostname()}`,
+        {
+          batchSize: config.INGEST_BATCH_SIZE,
+          blockMs: options.ingesterBlockMs ?? config.INGEST_BLOCK_MS,
+          claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
+          claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
+        },
         logger.child({ component: 'ingester' }),
       )
     : null;

@@ -25,6 +25,16 @@ export const ApiEnv = z.object({
   INGEST_BATCH_SIZE: env.intFromEnv(1, 10_000).default(500),
   /** How long one stream read waits for new events. */
   INGEST_BLOCK_MS: env.intFromEnv(1, 60_000).default(1_000),
+  /**
+   * This API's consumer name in the events consumer group; stable across restarts (default
+   * `api-<hostname>`), so a restarted API finds what it had read and not yet committed.
+   */
+  INGEST_CONSUMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -')
+    .optional(),
+  /** Entries another consumer read and left unacknowledged this long are taken over (it died). */
+  INGEST_CLAIM_IDLE_MS: env.intFromEnv(100).default(10_000),
   /** Run the ingester in this process (turn off to run API replicas that only serve reads). */
   INGEST_ENABLED: env.booleanFromEnv.default(true),
 });

@@ -41,7 +41,7 @@ function ingester(consumer: string): EventIngester {
     api.db,
     api.ctx.keys,
     consumer,
-    { batchSize: 2, blockMs: 20 },
+    { batchSize: 2, blockMs: 20, claimIdleMs: 60_000, claimEveryMs: 1000 },
     api.ctx.logger,
   );
 }
@@ -76,4 +76,46 @@ test('entries read but not acknowledged before a crash are re-read and applied e
     ...unknown[],
   ];
   assert.equal(pending[0], 0, 'everything was acknowledged');
+});
+
+test('entries a dead consumer left unacknowledged are taken over once idle', async () => {
+  const run = createRun(api.db, { id: 'run_ingest_0000000002', params });
+  const w = { run_id: run.id, attempt: 1, worker_id: 'w1', at: Date.now() };
+  await publish([
+    { type: 'started', ...w, backend: 'wasm', tfjs_version: '4.22.0', device: 'cpu', resumed_from_epoch: 0 },
+    { type: 'epoch', ...w, metrics: metrics(1) },
+    { type: 'epoch', ...w, metrics: metrics(2) },
+    { type: 'completed', ...w },
+  ]);
+  // An API under another name (a new container hostname) read everything, then died.
+  const args = [
+    'GROUP',
+    api.ctx.keys.eventsGroup,
+    'api-old-host',
+    'COUNT',
+    100,
+    'STREAMS',
+    api.ctx.keys.events,
+    '>',
+  ];
+  await api.ctx.redis.call('XREADGROUP', ...args);
+  await new Promise((r) => setTimeout(r, 150));
+
+  const successor = new EventIngester(
+    api.ctx.redis,
+    api.db,
+    api.ctx.keys,
+    'api-new-host',
+    { batchSize: 2, blockMs: 20, claimIdleMs: 100, claimEveryMs: 50 },
+    api.ctx.logger,
+  );
+  await successor.drain();
+  const stored = getRun(api.db, run.id);
+  assert.equal(stored?.status, 'completed');
+  assert.deepEqual(
+    stored?.metrics.map((m) => m.epoch),
+    [1, 2],
+  );
+  const pending = (await api.ctx.redis.xpending(api.ctx.keys.events, api.ctx.keys.eventsGroup)) as [number];
+  assert.equal(pending[0], 0);
 });

@@ -2,6 +2,17 @@ import { type ApplyRunEventsResult, applyRunEvents, type Db } from '@sweeplab/db
 import { type Logger, type RedisKeys, RunEvent } from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
 
+export interface IngesterOptions {
+  /** Entries per read, committed in one transaction. */
+  batchSize: number;
+  /** How long one read waits for new entries. */
+  blockMs: number;
+  /** Another consumer's unacknowledged entry idle this long is taken over (its reader died). */
+  claimIdleMs: number;
+  /** How often to look for such entries. */
+  claimEveryMs: number;
+}
+
 export interface IngesterStats {
   eventsRead: number;
   applied: number;
@@ -39,7 +50,7 @@ export class EventIngester {
     private readonly db: Db,
     private readonly keys: RedisKeys,
     private readonly consumer: string,
-    private readonly options: { batchSize: number; blockMs: number },
+    private readonly options: IngesterOptions,
     private readonly logger: Logger,
     private readonly onApplied: (events: RunEvent[], result: ApplyRunEventsResult) => void = () => {},
   ) {}
@@ -62,16 +73,22 @@ export class EventIngester {
   /** Reads and commits until nothing is pending or new; for tests and shutdown. */
   async drain(): Promise<void> {
     while ((await this.readBatch('0')) > 0) {}
+    while ((await this.readBatch('claim')) > 0) {}
     while ((await this.readBatch('>', false)) > 0) {}
   }
 
   private async run(): Promise<void> {
     let backlog = true;
+    let nextClaim = 0;
     while (this.running) {
       try {
         // Our own pending entries (read before a crash, never acknowledged) come first.
         if (backlog) backlog = (await this.readBatch('0')) > 0;
-        else await this.readBatch('>');
+        else if (Date.now() >= nextClaim) {
+          // Then, now and then, entries another consumer read and never acknowledged: an API that
+          // died (its replacement may run under another name, e.g. a new container hostname).
+          if ((await this.readBatch('claim')) === 0) nextClaim = Date.now() + this.options.claimEveryMs;
+        } else await this.readBatch('>');
       } catch (err) {
         this.logger.warn({ err: String(err) }, 'ingest batch failed; retrying');
         backlog = true;
@@ -80,7 +97,20 @@ export class EventIngester {
     }
   }
 
-  private async readBatch(from: '0' | '>', block = true): Promise<number> {
+  private async fetch(from: '0' | '>' | 'claim', block: boolean): Promise<[string, string[]][]> {
+    if (from === 'claim') {
+      const reply = (await this.redis.call(
+        'XAUTOCLAIM',
+        this.keys.events,
+        this.keys.eventsGroup,
+        this.consumer,
+        this.options.claimIdleMs,
+        '0-0',
+        'COUNT',
+        this.options.batchSize,
+      )) as [string, [string, string[]][]];
+      return reply[1].filter((entry) => entry !== null && Array.isArray(entry[1]));
+    }
     const args: (string | number)[] = [
       'GROUP',
       this.keys.eventsGroup,
@@ -91,7 +121,11 @@ export class EventIngester {
     if (from === '>' && block) args.push('BLOCK', this.options.blockMs);
     args.push('STREAMS', this.keys.events, from);
     const reply = (await this.redis.call('XREADGROUP', ...args)) as StreamReply;
-    const entries = reply?.[0]?.[1] ?? [];
+    return reply?.[0]?.[1] ?? [];
+  }
+
+  private async readBatch(from: '0' | '>' | 'claim', block = true): Promise<number> {
+    const entries = await this.fetch(from, block);
     if (entries.length === 0) return 0;
 
     const events: RunEvent[] = [];
