@@ -4,6 +4,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -11,14 +12,18 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { ApiContext } from './api-context.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import {
+  applyOpenApiConventions,
+  describeResponses,
+  MUTATING_METHODS,
+  pruneUnusedSchemas,
+} from './openapi-conventions.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 import { sweepRoutes } from './routes/sweep-routes.ts';
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
@@ -67,23 +72,37 @@ export async function buildServer(ctx: ApiContext): Promise<FastifyInstance> {
   const token = ctx.config.API_TOKEN;
   if (token) {
     app.addHook('onRequest', async (request) => {
-      if (MUTATING.has(request.method) && !tokenMatches(request.headers.authorization, token)) {
+      if (MUTATING_METHODS.has(request.method) && !tokenMatches(request.headers.authorization, token)) {
         throw new ApiError(401, 'unauthorized', 'this endpoint needs Authorization: Bearer <API_TOKEN>');
       }
     });
   }
 
+  applyOpenApiConventions(app);
   await app.register(fastifySwagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'sweeplab API',
         description:
           'Submit training runs and W&B-style sweeps, follow their epochs, read the comparison report.',
         version: '0.1.0',
       },
-      components: token ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {},
+      // Relative: the document is served by the API it describes, wherever that listens.
+      servers: [{ url: '/', description: 'the API serving this document' }],
+      // Declared whatever the config: clients generated from one document work against both kinds of API.
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API_TOKEN; needed by mutating endpoints when the API runs with API_TOKEN set',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
+    transformObject: (input) => describeResponses(pruneUnusedSchemas(jsonSchemaTransformObject(input))),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

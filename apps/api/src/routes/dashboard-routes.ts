@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics, runSummaries } from '@sweeplab/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError } from '../errors.ts';
 import { SweepIdParams } from './sweep-routes.ts';
@@ -116,6 +117,10 @@ export function dashboardRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary:
             'What the dashboard polls: a sweep, each run with its latest and best epoch, and per-run curves as column arrays (ETag, so an unchanged sweep costs a 304)',
           params: SweepIdParams,
+          response: {
+            200: z.unknown().describe('The live view (shaped for the dashboard; may change with it)'),
+            304: z.null().describe('Unchanged since the ETag sent in If-None-Match'),
+          },
         },
       },
       async (request, reply) => {
@@ -124,7 +129,7 @@ export function dashboardRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         const body = JSON.stringify(view);
         const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
         reply.header('etag', etag).header('cache-control', 'no-cache');
-        if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+        if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
         return reply.header('content-type', 'application/json; charset=utf-8').send(body);
       },
     );

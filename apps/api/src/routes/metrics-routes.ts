@@ -3,6 +3,7 @@ import { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
+import { MetricsPage } from '../response-schemas.ts';
 
 const MetricsQuery = z
   .object({
@@ -36,6 +37,7 @@ export function metricsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary:
             'The metrics table: one row per run × epoch with the run parameters (JSON or CSV), paginated',
           querystring: MetricsQuery,
+          response: { 200: z.union([MetricsPage, z.string().describe('format=csv: the rows as CSV')]) },
         },
       },
       async (request, reply) => {

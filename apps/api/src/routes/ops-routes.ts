@@ -1,18 +1,38 @@
 import { countEpochRows, runsByStatus } from '@sweeplab/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
+import { Health, Readiness, Worker } from '../response-schemas.ts';
 import { listWorkers } from '../worker-registry.ts';
 
 /** Liveness, readiness, Prometheus metrics and the live worker list. */
 export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({
-      ok: true,
-    }));
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          operationId: 'getHealth',
+          tags: ['ops'],
+          summary: 'The process is up',
+          response: { 200: Health },
+        },
+      },
+      async () => ({
+        ok: true as const,
+      }),
+    );
 
     app.get(
       '/readyz',
-      { schema: { tags: ['ops'], summary: 'Redis and the database are reachable' } },
+      {
+        schema: {
+          operationId: 'getReadiness',
+          tags: ['ops'],
+          summary: 'Redis and the database are reachable',
+          response: { 200: Readiness, 503: Readiness },
+        },
+      },
       async (_req, reply) => {
         const checks: Record<string, string> = {};
         try {
@@ -38,7 +58,13 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
     app.get(
       '/v1/workers',
-      { schema: { tags: ['workers'], summary: 'Live workers and what they run' } },
+      {
+        schema: {
+          tags: ['workers'],
+          summary: 'Live workers and what they run',
+          response: { 200: z.object({ workers: z.array(Worker) }) },
+        },
+      },
       async () => ({
         workers: await listWorkers(ctx.redis, ctx.keys),
       }),

@@ -47,6 +47,11 @@ export function reportRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             'The comparison report of a sweep, computed from the metrics table: JSON, markdown, CSV (checkpoint table) or a printable HTML page',
           params: SweepIdParams,
           querystring: ReportQuery,
+          response: {
+            200: z
+              .unknown()
+              .describe('The report: JSON (format=json), or markdown, CSV or HTML text (format=md|csv|html)'),
+          },
         },
       },
       async (request, reply) => {

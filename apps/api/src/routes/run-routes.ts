@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { RunRecord, RunWithMetrics } from '../response-schemas.ts';
 
 export const RunIdParams = z
   .object({ id: z.string().regex(/^run_[0-9a-z]{18}$/, 'must be a run id like run_…') })
@@ -15,7 +16,14 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/v1/runs',
-      { schema: { tags: ['runs'], summary: 'Queue one training run', body: RunBody } },
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Queue one training run',
+          body: RunBody,
+          response: { 201: RunRecord },
+        },
+      },
       async (request, reply) => {
         const id = newId('run');
         // The row comes first: if Redis is unreachable now, reconciliation enqueues the run later.
@@ -35,6 +43,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           querystring: z
             .object({ sweep_id: z.string().max(64).optional(), status: RunStatus.optional() })
             .strict(),
+          response: { 200: z.object({ runs: z.array(RunRecord) }) },
         },
       },
       async (request) => {
@@ -55,6 +64,7 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['runs'],
           summary: 'A run with its parameters, status, timings and epochs',
           params: RunIdParams,
+          response: { 200: RunWithMetrics },
         },
       },
       async (request) => {
@@ -68,10 +78,12 @@ export function runRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       '/v1/runs/:id',
       {
         schema: {
+          operationId: 'cancelRun',
           tags: ['runs'],
           summary:
             'Cancel a run: a queued run never starts; a running one stops within 2 s and keeps its epochs',
           params: RunIdParams,
+          response: { 200: RunWithMetrics },
         },
       },
       async (request) => {

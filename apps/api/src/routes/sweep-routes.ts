@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { CreatedSweep, SweepCancellation, SweepDetail, SweepRecord } from '../response-schemas.ts';
 import { expandSweep } from '../sweep-expansion.ts';
 
 export const SweepIdParams = z
@@ -21,6 +22,7 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['sweeps'],
           summary: 'Submit a W&B-compatible sweep (JSON, or YAML with Content-Type: application/yaml)',
           body: SweepConfig,
+          response: { 201: CreatedSweep },
         },
       },
       async (request, reply) => {
@@ -48,7 +50,13 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
 
     app.get(
       '/v1/sweeps',
-      { schema: { tags: ['sweeps'], summary: 'List sweeps with run counts by status' } },
+      {
+        schema: {
+          tags: ['sweeps'],
+          summary: 'List sweeps with run counts by status',
+          response: { 200: z.object({ sweeps: z.array(SweepRecord) }) },
+        },
+      },
       async () => ({
         sweeps: listSweeps(ctx.db),
       }),
@@ -61,6 +69,7 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           tags: ['sweeps'],
           summary: 'A sweep: config, counts by status, runs',
           params: SweepIdParams,
+          response: { 200: SweepDetail },
         },
       },
       async (request) => {
@@ -74,9 +83,11 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       '/v1/sweeps/:id',
       {
         schema: {
+          operationId: 'cancelSweep',
           tags: ['sweeps'],
           summary: 'Cancel every unfinished run of a sweep',
           params: SweepIdParams,
+          response: { 200: SweepCancellation },
         },
       },
       async (request) => {

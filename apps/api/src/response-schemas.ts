@@ -1,0 +1,102 @@
+import { epochMetrics, runs, sweeps } from '@sweeplab/db';
+import { DatasetName, ModelName, RUN_STATUSES, RunStatus, WorkerHeartbeat } from '@sweeplab/shared';
+import { createSelectSchema } from 'drizzle-zod';
+import { z } from 'zod';
+
+/*
+ * What the API answers with, derived from the SQLite tables (drizzle-zod) and the shared contracts, so a
+ * column added to a table shows up in the OpenAPI document and the generated client without a hand copy.
+ * Each schema is registered under a name: the document refers to it as components.schemas.<Name>.
+ */
+
+export const RunRecord = createSelectSchema(runs, {
+  model: ModelName,
+  dataset: DatasetName,
+  status: RunStatus,
+}).meta({ id: 'Run', description: 'A run: its parameters, status, attempt, timings and backend' });
+
+export const EpochRecord = createSelectSchema(epochMetrics).meta({
+  id: 'EpochMetrics',
+  description: 'One epoch of one run: the metrics table row',
+});
+
+export const RunWithMetrics = RunRecord.extend({ metrics: z.array(EpochRecord) }).meta({
+  id: 'RunWithMetrics',
+  description: 'A run and its epochs in order',
+});
+
+export const StatusCounts = z
+  .object(
+    Object.fromEntries(RUN_STATUSES.map((s) => [s, z.number().int()])) as Record<RunStatus, z.ZodNumber>,
+  )
+  .meta({ id: 'RunStatusCounts', description: 'Runs per status, every status present' });
+
+// The config exactly as submitted: any JSON.
+const SweepRow = createSelectSchema(sweeps, { config: z.unknown() });
+
+export const SweepRecord = SweepRow.extend({ total_runs: z.number().int(), counts: StatusCounts }).meta({
+  id: 'Sweep',
+  description: 'A sweep with its run counts by status',
+});
+
+// Loose: fields a sweep's search state adds are passed through rather than silently dropped.
+export const SweepDetail = SweepRecord.extend({ runs: z.array(RunRecord) })
+  .loose()
+  .meta({ id: 'SweepDetail', description: 'A sweep, its counts by status and its runs' });
+
+export const CreatedSweep = SweepRow.extend({
+  runs: z.array(z.object({ id: z.string(), status: RunStatus, params: z.unknown() })),
+}).meta({ id: 'CreatedSweep', description: 'The sweep just queued, with the id and parameters of each run' });
+
+export const SweepCancellation = z
+  .object({ id: z.string(), cancelled: z.array(z.string()).describe('ids of the runs cancelled') })
+  .meta({ id: 'SweepCancellation' });
+
+export const Worker = WorkerHeartbeat.meta({
+  id: 'Worker',
+  description: 'A live worker (its last heartbeat)',
+});
+
+export const MetricsRow = RunRecord.pick({
+  sweep_id: true,
+  model: true,
+  dataset: true,
+  lr: true,
+  batch_size: true,
+  momentum: true,
+  seed: true,
+  status: true,
+})
+  .extend({ run_id: z.string() })
+  .extend(
+    EpochRecord.pick({
+      epoch: true,
+      train_loss: true,
+      train_acc: true,
+      val_loss: true,
+      val_acc: true,
+      epoch_seconds: true,
+      images_per_second: true,
+    }).shape,
+  )
+  .meta({ id: 'MetricsRow', description: 'One run × epoch with the run parameters' });
+
+export const MetricsPage = z
+  .object({
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    rows: z.array(MetricsRow),
+  })
+  .meta({
+    id: 'MetricsPage',
+    description: 'A page of the metrics table (format=json); format=csv answers text/csv with X-Total-Count',
+  });
+
+export const Health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
+
+// Loose: further readiness facts (e.g. the ingest lease) pass through.
+export const Readiness = z
+  .object({ ready: z.boolean(), checks: z.record(z.string(), z.unknown()) })
+  .loose()
+  .meta({ id: 'Readiness', description: 'ready is true when Redis and the database answer' });
