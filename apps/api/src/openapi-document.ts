@@ -11,7 +11,8 @@ export const OPENAPI_DOCUMENT_PATH = new URL('../openapi.json', import.meta.url)
  * in it), built from the routes themselves on an in-memory database; no request reaches Redis.
  */
 export async function buildOpenApiDocument(): Promise<string> {
-  const config = loadApiConfig({ DATABASE_PATH: ':memory:', INGEST_ENABLED: 'false', LOG_LEVEL: 'silent' });
+  // Set after loading: the loader resolves paths against the working folder, ':memory:' included.
+  const config = { ...loadApiConfig({ INGEST_ENABLED: 'false', LOG_LEVEL: 'silent' }), DATABASE_PATH: ':memory:' };
   const ctx = createApiContext(config, createLogger('openapi', 'silent'));
   try {
     const app = await buildServer(ctx);
