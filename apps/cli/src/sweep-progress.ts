@@ -1,0 +1,91 @@
+import type { SweeplabApi } from './api-client.ts';
+import type { components } from './api-schema.ts';
+
+type Run = components['schemas']['Run'];
+type RunWithMetrics = components['schemas']['RunWithMetrics'];
+
+/** Run statuses after which nothing changes. `stopped` is an early stop by the sweep's rule. */
+export const FINISHED = new Set(['completed', 'failed', 'cancelled', 'stopped']);
+
+export interface RunProgress {
+  id: string;
+  label: string;
+  status: string;
+  epoch: number;
+  epochs: number;
+  valAcc: number | null;
+  /** From the mean epoch time so far; null until an epoch has finished. */
+  etaSeconds: number | null;
+  error: string | null;
+}
+
+export interface SweepProgress {
+  id: string;
+  name: string;
+  runs: RunProgress[];
+  /** No run queued or running, and the sweep's search (adaptive sweeps) proposes no more. */
+  finished: boolean;
+  failed: number;
+}
+
+export function stateLabel(status: string): string {
+  return status === 'stopped' ? 'stopped early' : status;
+}
+
+function progressOf(run: Run, detail: RunWithMetrics | undefined): RunProgress {
+  const metrics = detail?.metrics ?? [];
+  const last = metrics[metrics.length - 1];
+  const epoch = last?.epoch ?? 0;
+  const mean = metrics.length > 0 ? metrics.reduce((s, m) => s + m.epoch_seconds, 0) / metrics.length : null;
+  const remaining = Math.max(0, run.epochs - epoch);
+  return {
+    id: run.id,
+    label: `${run.model} lr=${run.lr} seed=${run.seed}`,
+    status: detail?.status ?? run.status,
+    epoch,
+    epochs: run.epochs,
+    valAcc: last?.val_acc ?? null,
+    etaSeconds: FINISHED.has(run.status) ? 0 : mean === null ? null : mean * remaining,
+    error: detail?.error ?? run.error,
+  };
+}
+
+/**
+ * Follows one sweep with one request for the sweep and one per run that is running (or just finished):
+ * a finished run's epochs never change, so they are fetched once.
+ */
+export class SweepFollower {
+  private readonly finishedRuns = new Map<string, RunWithMetrics>();
+
+  constructor(
+    private readonly api: SweeplabApi,
+    readonly sweepId: string,
+  ) {}
+
+  async poll(): Promise<SweepProgress> {
+    const { data: sweep } = await this.api.call(
+      this.api.client.GET('/v1/sweeps/{id}', { params: { path: { id: this.sweepId } } }),
+    );
+    const runs = await Promise.all(
+      sweep.runs.map(async (run) => {
+        if (run.status === 'queued') return progressOf(run, undefined);
+        let detail = this.finishedRuns.get(run.id);
+        if (!detail) {
+          ({ data: detail } = await this.api.call(
+            this.api.client.GET('/v1/runs/{id}', { params: { path: { id: run.id } } }),
+          ));
+          if (FINISHED.has(detail.status)) this.finishedRuns.set(run.id, detail);
+        }
+        return progressOf(run, detail);
+      }),
+    );
+    const search = (sweep as { search?: { status?: string | null } | null }).search;
+    return {
+      id: sweep.id,
+      name: sweep.name,
+      runs,
+      finished: runs.every((r) => FINISHED.has(r.status)) && search?.status !== 'active',
+      failed: runs.filter((r) => r.status === 'failed').length,
+    };
+  }
+}
