@@ -4,7 +4,8 @@
 #   worker — a GPU worker: CUDA 11.8 + cuDNN 8 runtime, which @tensorflow/tfjs-node-gpu 4.22 links against.
 # Build context: the repository root.
 
-FROM node:20-bookworm-slim AS api
+# Node.js 26: the Active LTS line (the project supports 20.19+, 22.12+, 24 and 26; see engines).
+FROM node:26-bookworm-slim AS api
 WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY apps ./apps
@@ -20,7 +21,7 @@ CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
 FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04 AS worker
 RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates curl gnupg python3 make g++ \
-  && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
+  && curl -fsSL https://deb.nodesource.com/setup_26.x | bash - \
   && apt-get install -y --no-install-recommends nodejs \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

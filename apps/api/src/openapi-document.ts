@@ -12,7 +12,10 @@ export const OPENAPI_DOCUMENT_PATH = new URL('../openapi.json', import.meta.url)
  */
 export async function buildOpenApiDocument(): Promise<string> {
   // Set after loading: the loader resolves paths against the working folder, ':memory:' included.
-  const config = { ...loadApiConfig({ INGEST_ENABLED: 'false', LOG_LEVEL: 'silent' }), DATABASE_PATH: ':memory:' };
+  const config = {
+    ...loadApiConfig({ INGEST_ENABLED: 'false', LOG_LEVEL: 'silent' }),
+    DATABASE_PATH: ':memory:',
+  };
   const ctx = createApiContext(config, createLogger('openapi', 'silent'));
   try {
     const app = await buildServer(ctx);
