@@ -28,12 +28,16 @@ export class TtyProgressView implements ProgressView {
     const width = this.out.columns || 100;
     const idWidth = Math.max(...p.runs.map((r) => r.id.length), 0);
     const labelWidth = Math.max(...p.runs.map((r) => r.label.length), 0);
+    // The label (model, lr, seed) is the first thing to go on a narrow terminal: the rest is the progress.
+    const tailOf = (r: RunProgress) =>
+      ` ${`${r.epoch}/${r.epochs}`.padStart(String(r.epochs).length * 2 + 1)}  val_acc ${fixed(r.valAcc)}  ${stateLabel(r.status).padEnd(13)}  ETA ${duration(r.etaSeconds)}`;
+    const tailWidth = Math.max(...p.runs.map((r) => tailOf(r).length), 0);
+    const withLabel = idWidth + 2 + labelWidth + 2 + 7 + tailWidth < width;
     const row = (r: RunProgress) => {
-      const counter = `${r.epoch}/${r.epochs}`.padStart(String(r.epochs).length * 2 + 1);
-      const head = `${r.id.padEnd(idWidth)}  ${r.label.padEnd(labelWidth)}  `;
-      const tail = ` ${counter}  val_acc ${fixed(r.valAcc)}  ${stateLabel(r.status).padEnd(13)}  ETA ${duration(r.etaSeconds)}`;
+      const head = `${r.id.padEnd(idWidth)}  ${withLabel ? `${r.label.padEnd(labelWidth)}  ` : ''}`;
+      const tail = tailOf(r);
       // The bar takes what the terminal has left (5 to 30 cells); a line never wraps.
-      const barWidth = Math.max(5, Math.min(30, width - 1 - head.length - tail.length - 2));
+      const barWidth = Math.max(5, Math.min(30, width - 1 - head.length - tailWidth - 2));
       const text = `${head}${bar(r.epoch, r.epochs, barWidth)}${tail}`;
       return text.length > width - 1 ? text.slice(0, width - 1) : text;
     };

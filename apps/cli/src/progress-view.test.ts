@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PlainProgressView, TtyProgressView } from './progress-view.ts';
+import type { RunProgress, SweepProgress } from './sweep-progress.ts';
+
+const ESC = '\x1b';
+
+function run(id: string, over: Partial<RunProgress> = {}): RunProgress {
+  return {
+    id,
+    label: 'resnet lr=0.1 seed=0',
+    status: 'running',
+    epoch: 2,
+    epochs: 10,
+    valAcc: 0.9712,
+    etaSeconds: 96,
+    error: null,
+    ...over,
+  };
+}
+
+function sweep(runs: RunProgress[], finished = false): SweepProgress {
+  return { id: 'swp_aaaaaaaaaaaaaaaaaa', name: 'demo', runs, finished, failed: 0 };
+}
+
+/** Collects what is written, synchronously, like a terminal of `columns` cells (or a pipe). */
+function sink(columns?: number) {
+  let text = '';
+  const stream = {
+    columns,
+    isTTY: columns !== undefined,
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+  };
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+test('a terminal gets one bar per run, redrawn in place, never wider than the terminal', () => {
+  const t = sink(90);
+  const view = new TtyProgressView(t.stream);
+  const runs = [
+    run('run_aaaaaaaaaaaaaaaaaa'),
+    run('run_bbbbbbbbbbbbbbbbbb', { status: 'stopped', etaSeconds: 0 }),
+  ];
+  view.update(sweep(runs));
+  view.update(sweep([run('run_aaaaaaaaaaaaaaaaaa', { epoch: 3 }), runs[1]!]));
+  view.close();
+  const out = t.text();
+  assert.ok(out.startsWith(`${ESC}[?25l`), 'cursor hidden');
+  assert.ok(out.includes(`${ESC}[3F`), 'second frame moves up over the first (summary + 2 runs)');
+  assert.ok(out.endsWith(`${ESC}[?25h`), 'cursor shown again');
+  const lines = out.split('\n').map((l) => l.replace(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), ''));
+  for (const line of lines) assert.ok(line.length < 90, `fits: ${line}`);
+  assert.ok(
+    lines.some((l) =>
+      /run_aaaaaaaaaaaaaaaaaa .*\[#+\.+\] +3\/10 +val_acc 0\.9712 +running +ETA 1:36/.test(l),
+    ),
+  );
+  assert.ok(lines.some((l) => /run_bbbbbbbbbbbbbbbbbb .* stopped early +ETA 0:00/.test(l)));
+  assert.ok(lines.some((l) => l.startsWith('demo (swp_aaaaaaaaaaaaaaaaaa): 1/2 runs finished, ETA 1:36')));
+});
+
+test('a pipe gets one plain line per change of epoch or state, and the error of a failed run', () => {
+  const pipe = sink();
+  const view = new PlainProgressView(pipe.stream);
+  view.update(sweep([run('run_a', { epoch: 1 })]));
+  view.update(sweep([run('run_a', { epoch: 1 })]));
+  view.update(sweep([run('run_a', { epoch: 2, status: 'failed', error: 'boom' })]));
+  assert.equal(
+    pipe.text(),
+    'run_a resnet lr=0.1 seed=0 epoch 1/10 val_acc=0.9712 state=running eta=1:36\n' +
+      'run_a resnet lr=0.1 seed=0 epoch 2/10 val_acc=0.9712 state=failed eta=1:36 error="boom"\n',
+  );
+});
