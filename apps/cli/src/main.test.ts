@@ -7,8 +7,18 @@ import { main } from './main.ts';
 function streams() {
   let stdout = '';
   let stderr = '';
-  const out = { write: (c: string) => ((stdout += c), true) };
-  const err = { write: (c: string) => ((stderr += c), true) };
+  const out = {
+    write(c: string) {
+      stdout += c;
+      return true;
+    },
+  };
+  const err = {
+    write(c: string) {
+      stderr += c;
+      return true;
+    },
+  };
   return {
     out: out as unknown as NodeJS.WriteStream,
     err: err as unknown as NodeJS.WriteStream,
