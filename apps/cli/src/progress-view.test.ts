@@ -24,10 +24,11 @@ function sweep(runs: RunProgress[], finished = false): SweepProgress {
 }
 
 /** Collects what is written, synchronously, like a terminal of `columns` cells (or a pipe). */
-function sink(columns?: number) {
+function sink(columns?: number, rows = 40) {
   let text = '';
   const stream = {
     columns,
+    rows,
     isTTY: columns !== undefined,
     write(chunk: string) {
       text += chunk;
@@ -73,4 +74,23 @@ test('a pipe gets one plain line per change of epoch or state, and the error of 
     'run_a resnet lr=0.1 seed=0 epoch 1/10 val_acc=0.9712 state=running eta=1:36\n' +
       'run_a resnet lr=0.1 seed=0 epoch 2/10 val_acc=0.9712 state=failed eta=1:36 error="boom"\n',
   );
+});
+
+test('more runs than terminal rows: running runs first, the rest counted on one line', () => {
+  const t = sink(120, 6);
+  const view = new TtyProgressView(t.stream);
+  const runs = [
+    ...Array.from({ length: 5 }, (_, i) =>
+      run(`run_done${i}`, { status: 'completed', epoch: 10, etaSeconds: 0 }),
+    ),
+    run('run_live0'),
+    ...Array.from({ length: 3 }, (_, i) =>
+      run(`run_wait${i}`, { status: 'queued', epoch: 0, etaSeconds: null }),
+    ),
+  ];
+  view.update(sweep(runs));
+  const lines = t.text().split('\n').filter(Boolean);
+  assert.equal(lines.length, 1 + 3 + 1, 'summary, 3 runs, the count: within 6 rows');
+  assert.match(lines[1]!, /run_live0/);
+  assert.match(lines[4]!, /… 6 more: 3 completed, 3 queued$/);
 });

@@ -41,7 +41,21 @@ export class TtyProgressView implements ProgressView {
       const text = `${head}${bar(r.epoch, r.epochs, barWidth)}${tail}`;
       return text.length > width - 1 ? text.slice(0, width - 1) : text;
     };
-    const frame = [summaryLine(p), ...p.runs.map(row)];
+    // A frame taller than the terminal cannot be redrawn in place: show the running runs first, then
+    // the others, and count what does not fit.
+    const room = Math.max(3, (this.out.rows || 24) - 2);
+    let shown = p.runs;
+    let hidden = '';
+    if (p.runs.length > room) {
+      const order = (r: RunProgress) => (r.status === 'running' ? 0 : r.status === 'queued' ? 2 : 1);
+      shown = [...p.runs].sort((a, b) => order(a) - order(b)).slice(0, room - 1);
+      const counts = new Map<string, number>();
+      for (const r of p.runs.filter((r) => !shown.includes(r))) {
+        counts.set(stateLabel(r.status), (counts.get(stateLabel(r.status)) ?? 0) + 1);
+      }
+      hidden = `… ${p.runs.length - shown.length} more: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`;
+    }
+    const frame = [summaryLine(p), ...shown.map(row), ...(hidden ? [hidden] : [])];
     let text = this.lines > 0 ? `\x1b[${this.lines}F` : '';
     for (const line of frame) text += `\x1b[2K${line}\n`;
     this.out.write(text);

@@ -62,23 +62,27 @@ export class SweepFollower {
     readonly sweepId: string,
   ) {}
 
+  private async progress(run: Run): Promise<RunProgress> {
+    if (run.status === 'queued') return progressOf(run, undefined);
+    let detail = this.finishedRuns.get(run.id);
+    if (!detail) {
+      ({ data: detail } = await this.api.call(
+        this.api.client.GET('/v1/runs/{id}', { params: { path: { id: run.id } } }),
+      ));
+      if (FINISHED.has(detail.status)) this.finishedRuns.set(run.id, detail);
+    }
+    return progressOf(run, detail);
+  }
+
   async poll(): Promise<SweepProgress> {
     const { data: sweep } = await this.api.call(
       this.api.client.GET('/v1/sweeps/{id}', { params: { path: { id: this.sweepId } } }),
     );
-    const runs = await Promise.all(
-      sweep.runs.map(async (run) => {
-        if (run.status === 'queued') return progressOf(run, undefined);
-        let detail = this.finishedRuns.get(run.id);
-        if (!detail) {
-          ({ data: detail } = await this.api.call(
-            this.api.client.GET('/v1/runs/{id}', { params: { path: { id: run.id } } }),
-          ));
-          if (FINISHED.has(detail.status)) this.finishedRuns.set(run.id, detail);
-        }
-        return progressOf(run, detail);
-      }),
-    );
+    // At most 8 requests in flight: a finished sweep of 1,000 runs is read once, without a burst.
+    const runs: RunProgress[] = [];
+    for (let i = 0; i < sweep.runs.length; i += 8) {
+      runs.push(...(await Promise.all(sweep.runs.slice(i, i + 8).map((run) => this.progress(run)))));
+    }
     const search = (sweep as { search?: { status?: string | null } | null }).search;
     return {
       id: sweep.id,
