@@ -171,8 +171,9 @@ test('in a terminal: one live bar per run; Ctrl-C detaches and the sweep keeps r
   tty.stdout.on('data', (d) => (screen += d));
   const exited = new Promise<number | null>((resolve) => tty.on('exit', (code) => resolve(code)));
   await waitFor(
-    'two bars with epochs in progress',
+    'two bars with epochs in progress, redrawn in place (3 lines up: the summary and 2 runs)',
     async () => {
+      if (!screen.includes(`${ESC}[3F`)) return undefined;
       const bars = screen.match(
         /run_[0-9a-z]{18} +\w+ lr=0\.1 seed=\d+ +\[#+\.*\] +\d+\/40 +val_acc \d\.\d{4} +running +ETA \d+:\d\d/g,
       );
@@ -183,7 +184,6 @@ test('in a terminal: one live bar per run; Ctrl-C detaches and the sweep keeps r
     throw new Error(`${err.message}; the terminal showed:\n${screen}`);
   });
   assert.ok(screen.includes(`${ESC}[?25l`), 'the cursor is hidden while bars redraw');
-  assert.ok(screen.includes(`${ESC}[3F`), 'the frame is redrawn in place (3 lines up)');
   tty.stdin.write('\x03');
   assert.equal(await exited, 130);
   assert.match(screen, /Stopped watching\. Sweep swp_[0-9a-z]{18} keeps running/);
