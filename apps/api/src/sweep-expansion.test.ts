@@ -69,6 +69,30 @@ test('random samples run_cap runs inside the distributions, reproducibly', () =>
   assert.ok(new Set(a.map((r) => r.seed)).size > 1);
 });
 
+test('random samples are pinned to the shared seeded generator: a sampler_seed always gives these runs', () => {
+  const cfg = SweepConfig.parse({
+    name: 'lr search',
+    method: 'random',
+    run_cap: 3,
+    sampler_seed: 7,
+    parameters: {
+      model: { values: ['cnn', 'resnet', 'plain'] },
+      lr: { distribution: 'log_uniform_values', min: 0.001, max: 0.5 },
+      momentum: { distribution: 'uniform', min: 0, max: 0.9 },
+      seed: { distribution: 'int_uniform', min: 0, max: 4 },
+      epochs: { value: 3 },
+    },
+  });
+  assert.deepEqual(
+    expandSweep(cfg, limits).map((r) => [r.model, r.lr, r.momentum, r.seed]),
+    [
+      ['plain', 0.04675876037480389, 0.886869460134767, 1],
+      ['plain', 0.0019437356381516785, 0.8570717203896493, 4],
+      ['resnet', 0.016615204627623892, 0.2224424242274836, 0],
+    ],
+  );
+});
+
 test('a bad value inside the grid names the parameter', () => {
   const cfg = SweepConfig.parse({
     name: 'bad',
