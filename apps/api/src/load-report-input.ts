@@ -1,6 +1,5 @@
 import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
 import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
-import { PARAMETER_COUNTS } from './parameter-counts.ts';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -59,6 +58,5 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
     runs,
     epochs,
-    parameterCounts: { ...PARAMETER_COUNTS },
   };
 }

@@ -123,7 +123,6 @@ export function sampleInput(): ReportInput {
     },
     runs,
     epochs,
-    parameterCounts: { resnet: 221_810, cnn: 823_746, plain: 221_810 },
   };
 }
 

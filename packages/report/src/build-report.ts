@@ -1,4 +1,10 @@
-import { MODEL_NAMES, RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
+import {
+  compareModelNames,
+  isModelName,
+  parameterCount,
+  RUN_STATUSES,
+  type RunStatus,
+} from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
 import { mean, summarize } from './descriptive-stats.ts';
 import type {
@@ -60,9 +66,7 @@ export function buildReport(input: ReportInput): Report {
 
   const groups: ConditionGroup[] = [...byCondition.entries()]
     .sort(([, a], [, b]) => compareConditions(a.condition, b.condition))
-    .map(([key, { condition, runs }]) =>
-      buildGroup(key, condition, runs, summaries, rowsByRun, input.parameterCounts),
-    );
+    .map(([key, { condition, runs }]) => buildGroup(key, condition, runs, summaries, rowsByRun));
   markBestLearningRates(groups);
 
   const excludedRuns: ExcludedRun[] = [];
@@ -149,15 +153,6 @@ function compareConditions(a: Condition, b: Condition): number {
     (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
     a.lr - b.lr
   );
-}
-
-/** The catalog's order (cnn, resnet, plain) mirrors the reference table; unknown models follow by name. */
-function compareModels(a: string, b: string): number {
-  const order = (m: string) => {
-    const i = (MODEL_NAMES as readonly string[]).indexOf(m);
-    return i === -1 ? MODEL_NAMES.length : i;
-  };
-  return order(a) - order(b) || a.localeCompare(b);
 }
 
 function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {
@@ -263,10 +258,9 @@ function buildGroup(
   runs: ReportRunRow[],
   summaries: Map<string, RunSummary>,
   rowsByRun: Map<string, ReportEpochRow[]>,
-  parameterCounts: Record<string, number>,
 ): ConditionGroup {
   const orderedRuns = [...runs].sort(
-    (a, b) => compareModels(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
+    (a, b) => compareModelNames(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
   );
   const runSummaries = orderedRuns.map((r) => summaries.get(r.id)!);
   const modelNames = [...new Set(orderedRuns.map((r) => r.model))];
@@ -286,7 +280,7 @@ function buildGroup(
     finals.set(model, finalValues);
     models.push({
       model,
-      parameters: parameterCounts[model] ?? null,
+      parameters: isModelName(model) ? parameterCount(model) : null,
       backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
       devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
       seeds: used.map((r) => r.seed),

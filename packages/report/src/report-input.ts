@@ -2,7 +2,7 @@ import type { RunStatus } from '@sweeplab/shared';
 
 /**
  * What the report is computed from: the sweep, run and epoch rows exactly as they sit in the
- * metrics database (snake_case columns), plus parameter counts the caller looks up. Nothing else
+ * metrics database (snake_case columns); parameter counts come from the model catalog. Nothing else
  * feeds the numbers, so anyone with sqlite3 and the same rows can reproduce every figure.
  */
 export interface ReportSweepRow {
@@ -46,8 +46,6 @@ export interface ReportInput {
   sweep: ReportSweepRow;
   runs: ReportRunRow[];
   epochs: ReportEpochRow[];
-  /** model name → trainable parameter count; models missing here are reported as "unknown". */
-  parameterCounts: Record<string, number>;
 }
 
 /**

@@ -1,10 +1,5 @@
 import { z } from 'zod';
 
-/** Models the training engine registers; the API rejects any other name. */
-export const MODEL_NAMES = ['cnn', 'resnet', 'plain'] as const;
-export const ModelName = z.enum(MODEL_NAMES);
-export type ModelName = z.infer<typeof ModelName>;
-
 /** Datasets the training engine reads from local IDX files (never downloaded at run time). */
 export const DATASET_NAMES = ['mnist', 'fashion-mnist'] as const;
 export const DatasetName = z.enum(DATASET_NAMES);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DatasetName, ModelName } from './catalog.ts';
+import { DatasetName } from './catalog.ts';
+import { ModelName } from './model-catalog/model-catalog.ts';
 
 /** A finite, strictly positive number; JSON cannot carry NaN/Infinity but YAML and query strings can. */
 const positiveFinite = z.number().finite('must be a finite number').positive('must be greater than 0');
