@@ -1,7 +1,6 @@
-import type { RunEvent, RunStatus } from '@sweeplab/shared';
+import { canTransition, type RunEvent, type RunStatus } from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
-import { isTerminal } from './run-status.ts';
 import { isoTimestamp } from './timestamps.ts';
 
 /** How each event of a batch was handled; the five counts add up to the batch length. */
@@ -94,14 +93,15 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
     const at = isoTimestamp(event.at);
     switch (event.type) {
       case 'started': {
-        if (isTerminal(run.status)) {
+        // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
+        if (run.status === 'running' && event.attempt === run.attempt) {
+          result.duplicates++;
+        } else if (!canTransition(run.status, 'running')) {
           // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
           // later events are still recognised as belonging to the newest attempt.
           if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
           run.attempt = event.attempt;
           result.refused++;
-        } else if (run.status === 'running' && event.attempt === run.attempt) {
-          result.duplicates++;
         } else {
           s.started.run({
             id: event.run_id,
@@ -156,7 +156,7 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
         const target: RunStatus = retry ? 'queued' : event.type;
         if (run.status === target) {
           result.duplicates++;
-        } else if (isTerminal(run.status)) {
+        } else if (!canTransition(run.status, target)) {
           result.refused++;
         } else if (retry) {
           s.requeue.run({ id: event.run_id, error });

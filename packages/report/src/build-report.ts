@@ -1,6 +1,7 @@
 import {
   compareModelNames,
   isModelName,
+  isTerminal,
   parameterCount,
   RUN_STATUSES,
   type RunStatus,
@@ -104,7 +105,7 @@ export function buildReport(input: ReportInput): Report {
     progress: {
       ...progress,
       total: input.runs.length,
-      inProgress: progress.queued + progress.running > 0,
+      inProgress: RUN_STATUSES.some((s) => !isTerminal(s) && progress[s] > 0),
     },
     learningRates: [...new Set(input.runs.map((r) => r.lr))].sort((a, b) => a - b),
     groups,

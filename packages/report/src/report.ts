@@ -16,7 +16,7 @@ export interface Report {
     createdAt: string;
     metric: { name: string; goal: 'maximize' | 'minimize' } | null;
   };
-  /** Run counts by status; `inProgress` when any run is queued or running (numbers may still move). */
+  /** Run counts by status; `inProgress` when any run is not yet terminal (queued or running) (numbers may still move). */
   progress: Record<RunStatus, number> & { total: number; inProgress: boolean };
   /** Distinct learning rates in the sweep, ascending. */
   learningRates: number[];

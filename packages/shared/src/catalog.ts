@@ -11,7 +11,3 @@ export const BackendName = z.enum(BACKEND_NAMES);
 export type BackendName = z.infer<typeof BackendName>;
 export const BackendPreference = z.enum(['auto', ...BACKEND_NAMES]);
 export type BackendPreference = z.infer<typeof BackendPreference>;
-
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const RunStatus = z.enum(RUN_STATUSES);
-export type RunStatus = z.infer<typeof RunStatus>;

@@ -7,6 +7,7 @@ export * from './model-catalog/index.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
 export * from './run-params.ts';
+export * from './run-status.ts';
 export * from './seeded-random.ts';
 export * from './sweep-config.ts';
 export * from './train-job.ts';
