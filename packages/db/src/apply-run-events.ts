@@ -1,4 +1,10 @@
-import { canTransition, type RunEvent, type RunStatus } from '@sweeplab/shared';
+import {
+  canTransition,
+  EPOCH_METRIC_FIELDS,
+  pickFields,
+  type RunEvent,
+  type RunStatus,
+} from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
@@ -29,6 +35,9 @@ interface Statements {
   batch: Database.Transaction<(events: readonly RunEvent[]) => ApplyRunEventsResult>;
 }
 
+/** The epoch_metrics columns an event writes: its keys, the schema's metric fields, and when it landed. */
+const EPOCH_ROW_COLUMNS = ['run_id', 'epoch', 'attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'];
+
 // Prepared once per connection: preparing is a large share of the cost of a small batch.
 const cache = new WeakMap<Database.Database, Statements>();
 
@@ -45,17 +54,13 @@ function statements(client: Database.Database): Statements {
     ),
     fenceOnly: client.prepare('UPDATE runs SET attempt = max(attempt, ?) WHERE id = ?'),
     insertEpoch: client.prepare(
-      `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
-         epoch_seconds, images_per_second, recorded_at)
-       VALUES (@run_id, @epoch, @attempt, @train_loss, @train_acc, @val_loss, @val_acc,
-         @epoch_seconds, @images_per_second, @recorded_at)
+      `INSERT INTO epoch_metrics (${EPOCH_ROW_COLUMNS.join(', ')})
+       VALUES (${EPOCH_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (run_id, epoch) DO NOTHING`,
     ),
     selectEpochAttempt: client.prepare('SELECT attempt FROM epoch_metrics WHERE run_id = ? AND epoch = ?'),
     replaceEpoch: client.prepare(
-      `UPDATE epoch_metrics SET attempt = @attempt, train_loss = @train_loss, train_acc = @train_acc,
-         val_loss = @val_loss, val_acc = @val_acc, epoch_seconds = @epoch_seconds,
-         images_per_second = @images_per_second, recorded_at = @recorded_at
+      `UPDATE epoch_metrics SET ${['attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'].map((c) => `${c} = @${c}`).join(', ')}
        WHERE run_id = @run_id AND epoch = @epoch AND attempt <= @attempt`,
     ),
     finish: client.prepare(
@@ -125,12 +130,7 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
           run_id: event.run_id,
           epoch: m.epoch,
           attempt: event.attempt,
-          train_loss: m.train_loss,
-          train_acc: m.train_acc,
-          val_loss: m.val_loss,
-          val_acc: m.val_acc,
-          epoch_seconds: m.epoch_seconds,
-          images_per_second: m.images_per_second,
+          ...pickFields(m, EPOCH_METRIC_FIELDS),
           recorded_at: at,
         };
         if (s.insertEpoch.run(row).changes === 1) {

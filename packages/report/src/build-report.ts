@@ -3,7 +3,10 @@ import {
   isModelName,
   isTerminal,
   parameterCount,
+  pickFields,
+  RUN_CONDITION_FIELDS,
   RUN_STATUSES,
+  type RunConditionField,
   type RunStatus,
 } from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
@@ -116,27 +119,35 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function conditionOf(run: ReportRunRow): Condition {
-  return {
-    dataset: run.dataset,
-    lr: run.lr,
-    batch_size: run.batch_size,
-    momentum: run.momentum,
-    epochs: run.epochs,
-    train_subset: run.train_subset,
-    val_subset: run.val_subset,
-  };
+  return pickFields(run, RUN_CONDITION_FIELDS);
 }
 
+/** Short names that keep existing condition keys stable; any other field appears as `name=value`. */
+const KEY_NAMES: Partial<Record<RunConditionField, string>> = {
+  batch_size: 'bs',
+  momentum: 'm',
+  epochs: 'ep',
+  train_subset: 'train',
+  val_subset: 'val',
+};
+
+/** `dataset|lr=…|bs=…|…` over the condition fields in schema order; null (no subset) reads "all". */
 export function conditionKey(c: Condition): string {
-  return [
-    c.dataset,
-    `lr=${c.lr}`,
-    `bs=${c.batch_size}`,
-    `m=${c.momentum}`,
-    `ep=${c.epochs}`,
-    `train=${c.train_subset ?? 'all'}`,
-    `val=${c.val_subset ?? 'all'}`,
-  ].join('|');
+  return RUN_CONDITION_FIELDS.map((f) =>
+    f === 'dataset' ? c.dataset : `${KEY_NAMES[f] ?? f}=${c[f] ?? 'all'}`,
+  ).join('|');
+}
+
+/** Sections sort by every condition field in schema order but lr, then lr: one lr family sits together. */
+const SORT_FIELDS: readonly RunConditionField[] = [...RUN_CONDITION_FIELDS.filter((f) => f !== 'lr'), 'lr'];
+
+/** Strings by locale, numbers and booleans numerically, null (e.g. "all images") last. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
+  return Number(a) - Number(b);
 }
 
 /** Everything but lr: conditions that differ only in lr compete for "best lr". */
@@ -145,15 +156,11 @@ function familyKey(c: Condition): string {
 }
 
 function compareConditions(a: Condition, b: Condition): number {
-  return (
-    a.dataset.localeCompare(b.dataset) ||
-    a.batch_size - b.batch_size ||
-    a.momentum - b.momentum ||
-    a.epochs - b.epochs ||
-    (a.train_subset ?? Number.POSITIVE_INFINITY) - (b.train_subset ?? Number.POSITIVE_INFINITY) ||
-    (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
-    a.lr - b.lr
-  );
+  for (const f of SORT_FIELDS) {
+    const order = compareValues(a[f], b[f]);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {

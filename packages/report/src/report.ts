@@ -1,5 +1,6 @@
-import type { RunStatus } from '@sweeplab/shared';
+import type { RunConditionField, RunStatus } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
+import type { ReportRunParams } from './report-input.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
 /**
@@ -30,16 +31,8 @@ export interface Report {
   source: { runRows: number; epochRows: number };
 }
 
-/** Every parameter except model and seed: runs sharing these are comparable across models. */
-export interface Condition {
-  dataset: string;
-  lr: number;
-  batch_size: number;
-  momentum: number;
-  epochs: number;
-  train_subset: number | null;
-  val_subset: number | null;
-}
+/** Every parameter except model and seed (RUN_CONDITION_FIELDS): runs sharing these are comparable across models. */
+export type Condition = Pick<ReportRunParams, RunConditionField>;
 
 export interface ConditionGroup {
   /** Stable identifier of the condition, e.g. `mnist|lr=0.1|bs=64|m=0|ep=30|train=all|val=all`. */
