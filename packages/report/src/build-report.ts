@@ -23,7 +23,7 @@ import type {
   ModelSummary,
   ReachSummary,
   Report,
-  RunSummary,
+  RunResult,
 } from './report.ts';
 import {
   assertValidReportInput,
@@ -54,9 +54,9 @@ export function buildReport(input: ReportInput): Report {
   }
   for (const list of rowsByRun.values()) list.sort((a, b) => a.epoch - b.epoch);
 
-  const summaries = new Map<string, RunSummary>();
+  const summaries = new Map<string, RunResult>();
   for (const run of input.runs) {
-    summaries.set(run.id, summarizeRun(run, rowsByRun.get(run.id) ?? [], warnings));
+    summaries.set(run.id, runResult(run, rowsByRun.get(run.id) ?? [], warnings));
   }
 
   const byCondition = new Map<string, { condition: Condition; runs: ReportRunRow[] }>();
@@ -173,7 +173,7 @@ function finiteMean(values: number[]): number | null {
   return finite.length === 0 ? null : mean(finite);
 }
 
-function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunSummary {
+function runResult(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunResult {
   const last = rows.at(-1);
   const finalRow = rows.find((r) => r.epoch === run.epochs);
   let best: ReportEpochRow | undefined;
@@ -226,7 +226,7 @@ function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnin
   };
 }
 
-function exclusionReason(run: RunSummary, planned: number): string {
+function exclusionReason(run: RunResult, planned: number): string {
   switch (run.status) {
     case 'failed':
       return `failed after ${run.epochsRecorded} of ${planned} epochs`;
@@ -264,7 +264,7 @@ function buildGroup(
   key: string,
   condition: Condition,
   runs: ReportRunRow[],
-  summaries: Map<string, RunSummary>,
+  summaries: Map<string, RunResult>,
   rowsByRun: Map<string, ReportEpochRow[]>,
 ): ConditionGroup {
   const orderedRuns = [...runs].sort(

@@ -44,7 +44,7 @@ export interface ConditionGroup {
   checkpointTable: CheckpointCell[];
   comparisons: Comparison[];
   curves: ModelCurve[];
-  runs: RunSummary[];
+  runs: RunResult[];
   notes: string[];
 }
 
@@ -122,7 +122,11 @@ export interface ModelCurve {
   points: CurvePoint[];
 }
 
-export interface RunSummary {
+/**
+ * What one run contributes to the report (named apart from @sweeplab/db's RunSummary, the per-run SQL
+ * aggregate the dashboard polls).
+ */
+export interface RunResult {
   runId: string;
   model: string;
   seed: number;
