@@ -44,11 +44,12 @@ test('a grid past MAX_RUNS_PER_SWEEP is refused before expansion', () => {
   );
 });
 
-test('random samples run_cap runs inside the distributions, reproducibly', () => {
-  const cfg = SweepConfig.parse({
+/** A random search over four parameters, seeded. */
+function lrSearch(runCap: number) {
+  return SweepConfig.parse({
     name: 'lr search',
     method: 'random',
-    run_cap: 20,
+    run_cap: runCap,
     sampler_seed: 7,
     parameters: {
       model: { values: ['cnn', 'resnet', 'plain'] },
@@ -58,6 +59,10 @@ test('random samples run_cap runs inside the distributions, reproducibly', () =>
       epochs: { value: 3 },
     },
   });
+}
+
+test('random samples run_cap runs inside the distributions, reproducibly', () => {
+  const cfg = lrSearch(20);
   const a = expandSweep(cfg, limits);
   assert.equal(a.length, 20);
   for (const r of a) {
@@ -70,21 +75,8 @@ test('random samples run_cap runs inside the distributions, reproducibly', () =>
 });
 
 test('random samples are pinned to the shared seeded generator: a sampler_seed always gives these runs', () => {
-  const cfg = SweepConfig.parse({
-    name: 'lr search',
-    method: 'random',
-    run_cap: 3,
-    sampler_seed: 7,
-    parameters: {
-      model: { values: ['cnn', 'resnet', 'plain'] },
-      lr: { distribution: 'log_uniform_values', min: 0.001, max: 0.5 },
-      momentum: { distribution: 'uniform', min: 0, max: 0.9 },
-      seed: { distribution: 'int_uniform', min: 0, max: 4 },
-      epochs: { value: 3 },
-    },
-  });
   assert.deepEqual(
-    expandSweep(cfg, limits).map((r) => [r.model, r.lr, r.momentum, r.seed]),
+    expandSweep(lrSearch(3), limits).map((r) => [r.model, r.lr, r.momentum, r.seed]),
     [
       ['plain', 0.04675876037480389, 0.886869460134767, 1],
       ['plain', 0.0019437356381516785, 0.8570717203896493, 4],
