@@ -1,5 +1,13 @@
 import { epochMetrics, runs, sweeps } from '@sweeplab/db';
-import { DatasetName, ModelName, RUN_STATUSES, RunStatus, WorkerHeartbeat } from '@sweeplab/shared';
+import {
+  DatasetName,
+  EPOCH_METRIC_FIELDS,
+  ModelName,
+  RUN_PARAM_FIELDS,
+  RUN_STATUSES,
+  RunStatus,
+  WorkerHeartbeat,
+} from '@sweeplab/shared';
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 
@@ -57,29 +65,16 @@ export const Worker = WorkerHeartbeat.meta({
   description: 'A live worker (its last heartbeat)',
 });
 
-export const MetricsRow = RunRecord.pick({
-  sweep_id: true,
-  model: true,
-  dataset: true,
-  lr: true,
-  batch_size: true,
-  momentum: true,
-  seed: true,
-  status: true,
-})
+/** A mask selecting `fields` for zod's pick: the field lists are the shared schemas' own. */
+function fieldMask<K extends string>(fields: readonly K[]): Record<K, true> {
+  return Object.fromEntries(fields.map((f) => [f, true])) as Record<K, true>;
+}
+
+// The metrics table's columns (db's METRICS_COLUMNS): the run, every run parameter, status, epoch, metrics.
+export const MetricsRow = RunRecord.pick({ sweep_id: true, status: true, ...fieldMask(RUN_PARAM_FIELDS) })
   .extend({ run_id: z.string() })
-  .extend(
-    EpochRecord.pick({
-      epoch: true,
-      train_loss: true,
-      train_acc: true,
-      val_loss: true,
-      val_acc: true,
-      epoch_seconds: true,
-      images_per_second: true,
-    }).shape,
-  )
-  .meta({ id: 'MetricsRow', description: 'One run × epoch with the run parameters' });
+  .extend(EpochRecord.pick({ epoch: true, ...fieldMask(EPOCH_METRIC_FIELDS) }).shape)
+  .meta({ id: 'MetricsRow', description: 'One run × epoch with every run parameter' });
 
 export const MetricsPage = z
   .object({

@@ -234,9 +234,11 @@ export interface components {
             offset: number;
             rows: components["schemas"]["MetricsRow"][];
         };
-        /** @description One run × epoch with the run parameters */
+        /** @description One run × epoch with every run parameter */
         MetricsRow: {
             sweep_id: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
             /** @enum {string} */
             model: "cnn" | "resnet" | "plain";
             /** @enum {string} */
@@ -245,8 +247,9 @@ export interface components {
             batch_size: number;
             momentum: number;
             seed: number;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            epochs: number;
+            train_subset: number | null;
+            val_subset: number | null;
             run_id: string;
             epoch: number;
             train_loss: number;
@@ -533,13 +536,13 @@ export interface operations {
                      */
                     dataset?: "mnist" | "fashion-mnist";
                     lr: number;
-                    epochs: number;
                     /** @default 64 */
                     batch_size?: number;
                     /** @default 0 */
-                    seed?: number;
-                    /** @default 0 */
                     momentum?: number;
+                    /** @default 0 */
+                    seed?: number;
+                    epochs: number;
                     train_subset?: number | null;
                     val_subset?: number | null;
                 };

@@ -1,11 +1,12 @@
+import { isTerminal, type RunStatus } from '@sweeplab/shared';
 import type { SweeplabApi } from './api-client.ts';
 import type { components } from './api-schema.ts';
 
 type Run = components['schemas']['Run'];
 type RunWithMetrics = components['schemas']['RunWithMetrics'];
 
-/** Run statuses after which nothing changes. `stopped` is an early stop by the sweep's rule. */
-export const FINISHED = new Set(['completed', 'failed', 'cancelled', 'stopped']);
+/** A status after which nothing changes (the shared run state machine's terminal statuses). */
+const finished = (status: string) => isTerminal(status as RunStatus);
 
 export interface RunProgress {
   id: string;
@@ -28,6 +29,7 @@ export interface SweepProgress {
   failed: number;
 }
 
+/** `stopped` is an early stop by the sweep's early_terminate rule. */
 export function stateLabel(status: string): string {
   return status === 'stopped' ? 'stopped early' : status;
 }
@@ -45,7 +47,7 @@ function progressOf(run: Run, detail: RunWithMetrics | undefined): RunProgress {
     epoch,
     epochs: run.epochs,
     valAcc: last?.val_acc ?? null,
-    etaSeconds: FINISHED.has(run.status) ? 0 : mean === null ? null : mean * remaining,
+    etaSeconds: finished(run.status) ? 0 : mean === null ? null : mean * remaining,
     error: detail?.error ?? run.error,
   };
 }
@@ -69,7 +71,7 @@ export class SweepFollower {
       ({ data: detail } = await this.api.call(
         this.api.client.GET('/v1/runs/{id}', { params: { path: { id: run.id } } }),
       ));
-      if (FINISHED.has(detail.status)) this.finishedRuns.set(run.id, detail);
+      if (finished(detail.status)) this.finishedRuns.set(run.id, detail);
     }
     return progressOf(run, detail);
   }
@@ -88,7 +90,7 @@ export class SweepFollower {
       id: sweep.id,
       name: sweep.name,
       runs,
-      finished: runs.every((r) => FINISHED.has(r.status)) && search?.status !== 'active',
+      finished: runs.every((r) => finished(r.status)) && search?.status !== 'active',
       failed: runs.filter((r) => r.status === 'failed').length,
     };
   }
