@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -113,6 +113,22 @@ test('in a pipe: sweep --watch prints plain progress lines, then the comparison 
   const html = await sweeplab(['report', sweepId, '--format', 'html', '--out', reportPath]);
   assert.equal(html.code, 0, html.stderr);
   assert.match(html.stderr, /wrote .*report\.html/);
+  assert.match(readFileSync(reportPath, 'utf8'), /^<!doctype html>/i);
+  // --open hands the written file to $BROWSER (xdg-open when unset) and does not wait for it.
+  const opened = join(dir.path, 'opened.txt');
+  const browser = join(dir.path, 'browser.sh');
+  writeFileSync(browser, `#!/bin/sh\necho "$1" > ${opened}\n`, { mode: 0o755 });
+  const open = await sweeplab(['report', sweepId, '--out', join(dir.path, 'open.html'), '--open'], {
+    BROWSER: browser,
+  });
+  assert.equal(open.code, 0, open.stderr);
+  const openedPath = await waitFor(
+    'the browser command to run',
+    async () => (existsSync(opened) ? readFileSync(opened, 'utf8').trim() : undefined),
+    10_000,
+  );
+  assert.equal(openedPath, join(dir.path, 'open.html'));
+  assert.match(readFileSync(openedPath, 'utf8'), /<html/i, '--open without --format writes HTML');
 
   const workers = await sweeplab(['workers', '--json']);
   assert.equal(workers.code, 0, workers.stderr);
