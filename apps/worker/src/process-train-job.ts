@@ -165,11 +165,11 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       return { cancelled: true };
     }
     const message = err instanceof Error ? err.message : String(err);
-    const permanent = err instanceof TrainingChildError && err.permanent;
+    const permanent = err instanceof TrainingChildError ? err.permanent : null;
     const maxAttempts = job.opts.attempts ?? 1;
     const willRetry = !permanent && job.attemptsMade + 1 < maxAttempts;
     alog.error(
-      { err: message, willRetry, attemptsMade: job.attemptsMade + 1, maxAttempts },
+      { err, permanent, willRetry, attemptsMade: job.attemptsMade + 1, maxAttempts },
       'run attempt failed',
     );
     await ctx.events.publish({ type: 'failed', ...base(), error: message, will_retry: willRetry });
