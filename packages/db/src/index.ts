@@ -11,4 +11,6 @@ export * from './run-summaries.ts';
 export * from './schema.ts';
 export * from './statistics.ts';
 export * from './sweep-comparison.ts';
+export * from './sweep-live-view.ts';
+export * from './sweep-snapshot.ts';
 export * from './timestamps.ts';
