@@ -33,7 +33,7 @@ export function createApiContext(
   const connect = (name: string) => {
     const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     client.on('error', (err) =>
-      logger.warn({ err: err.message, connection: name }, 'redis connection error'),
+      logger.warn({ err, connection: name }, 'redis connection error'),
     );
     return client;
   };
