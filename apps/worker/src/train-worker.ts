@@ -39,8 +39,7 @@ export class TrainWorker {
     private readonly logger: Logger,
   ) {
     this.keys = redisKeys(config.REDIS_PREFIX);
-    const onError = (what: string) => (err: Error) =>
-      logger.warn({ err }, `${what} connection error`);
+    const onError = (what: string) => (err: Error) => logger.warn({ err }, `${what} connection error`);
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     this.redis.on('error', onError('redis'));
     this.subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
