@@ -57,9 +57,7 @@ export class RunQueue {
       const job = await this.queue.getJob(id);
       const state = await job?.getState();
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-        await job
-          .remove()
-          .catch((err: Error) => this.logger.debug({ runId: id, err }, 'job not removable'));
+        await job.remove().catch((err: Error) => this.logger.debug({ runId: id, err }, 'job not removable'));
       }
     }
   }
