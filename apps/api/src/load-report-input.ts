@@ -1,6 +1,11 @@
 import { type Db, readSweepSnapshot } from '@sweeplab/db';
-import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
-import { PARAMETER_COUNTS } from './parameter-counts.ts';
+import {
+  REPORT_RUN_STATE_FIELDS,
+  type ReportEpochRow,
+  type ReportInput,
+  type ReportRunRow,
+} from '@sweeplab/report';
+import { EPOCH_METRIC_FIELDS, pickFields, RUN_PARAM_FIELDS } from '@sweeplab/shared';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -12,31 +17,14 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
   const { sweep } = snapshot;
   const runs: ReportRunRow[] = snapshot.runs.map((r) => ({
     id: r.id,
-    model: r.model,
-    dataset: r.dataset,
-    lr: r.lr,
-    batch_size: r.batch_size,
-    momentum: r.momentum,
-    seed: r.seed,
-    epochs: r.epochs,
-    train_subset: r.train_subset,
-    val_subset: r.val_subset,
-    status: r.status,
-    backend: r.backend,
-    device: r.device,
-    error: r.error,
-    attempt: r.attempt,
+    ...pickFields(r, RUN_PARAM_FIELDS),
+    ...pickFields(r, REPORT_RUN_STATE_FIELDS),
   }));
 
   const epochs: ReportEpochRow[] = snapshot.epochs.map((m) => ({
     run_id: m.run_id,
     epoch: m.epoch,
-    train_loss: m.train_loss,
-    train_acc: m.train_acc,
-    val_loss: m.val_loss,
-    val_acc: m.val_acc,
-    epoch_seconds: m.epoch_seconds,
-    images_per_second: m.images_per_second,
+    ...pickFields(m, EPOCH_METRIC_FIELDS),
   }));
 
   const metric =
@@ -47,6 +35,5 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
     sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
     runs,
     epochs,
-    parameterCounts: { ...PARAMETER_COUNTS },
   };
 }
