@@ -45,6 +45,7 @@ if (missing.length > 0 && process.getuid?.() === 0) {
 
 run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']);
 run('npx', ['biome', 'check', '.']);
+run(process.execPath, ['scripts/check-workspaces.mjs']);
 run('npx', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', ...process.argv.slice(2)]);
 // The other Node.js lines users run: unit tests and the CLI end-to-end test (NODE_LINES=none skips).
 run('node', ['scripts/test-node-lines.mjs']);
