@@ -1,5 +1,6 @@
 export * from './apply-run-events.ts';
 export * from './create-runs.ts';
+export * from './early-stops.ts';
 export * from './metrics-csv.ts';
 export * from './migrate.ts';
 export * from './open-database.ts';
@@ -11,4 +12,5 @@ export * from './run-summaries.ts';
 export * from './schema.ts';
 export * from './statistics.ts';
 export * from './sweep-comparison.ts';
+export * from './sweep-searches.ts';
 export * from './timestamps.ts';

@@ -2,11 +2,16 @@ import type { RunStatus } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
 
-export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
+export const TERMINAL_STATUSES = [
+  'completed',
+  'failed',
+  'cancelled',
+  'stopped',
+] as const satisfies readonly RunStatus[];
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 export function isTerminal(status: RunStatus): status is TerminalStatus {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
+  return (TERMINAL_STATUSES as readonly RunStatus[]).includes(status);
 }
 
 /**
@@ -15,10 +20,12 @@ export function isTerminal(status: RunStatus): status is TerminalStatus {
  */
 const NEXT: Record<RunStatus, readonly RunStatus[]> = {
   queued: ['running', 'cancelled', 'failed'],
-  running: ['completed', 'failed', 'cancelled', 'queued'],
+  // running→stopped: the sweep's early_terminate rule judged the run (see early-stopping in the API).
+  running: ['completed', 'failed', 'cancelled', 'stopped', 'queued'],
   completed: [],
   failed: [],
   cancelled: [],
+  stopped: [],
 };
 
 export function canTransition(from: RunStatus, to: RunStatus): boolean {

@@ -17,6 +17,7 @@ export type BackendName = z.infer<typeof BackendName>;
 export const BackendPreference = z.enum(['auto', ...BACKEND_NAMES]);
 export type BackendPreference = z.infer<typeof BackendPreference>;
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** `stopped`: ended early by the sweep's early_terminate rule; keeps its epochs (not a failure). */
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'stopped'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;

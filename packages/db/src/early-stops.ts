@@ -1,0 +1,90 @@
+import type { RunStatus } from '@sweeplab/shared';
+import type { Db } from './open-database.ts';
+import { setRunStatus } from './run-status.ts';
+import type { EarlyStop } from './schema.ts';
+import { isoTimestamp } from './timestamps.ts';
+
+export const METRIC_COLUMNS = ['val_acc', 'val_loss', 'train_loss', 'train_acc'] as const;
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
+export interface RunHistory {
+  id: string;
+  status: RunStatus;
+  epochs: number;
+  /** The metric per recorded epoch, in epoch order. */
+  history: number[];
+}
+
+/** Every run of a sweep with its metric history: what the hyperband rule and bayes observations read. */
+export function sweepRunHistories(db: Db, sweepId: string, metric: MetricColumn): RunHistory[] {
+  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+  const rows = db.$client
+    .prepare(
+      `SELECT r.id, r.status, r.epochs, em.${metric} AS value
+       FROM runs r LEFT JOIN epoch_metrics em ON em.run_id = r.id
+       WHERE r.sweep_id = ? ORDER BY r.queued_at, r.id, em.epoch`,
+    )
+    .all(sweepId) as { id: string; status: RunStatus; epochs: number; value: number | null }[];
+  const byId = new Map<string, RunHistory>();
+  for (const row of rows) {
+    let run = byId.get(row.id);
+    if (!run) {
+      run = { id: row.id, status: row.status, epochs: row.epochs, history: [] };
+      byId.set(row.id, run);
+    }
+    if (row.value !== null) run.history.push(row.value);
+  }
+  return [...byId.values()];
+}
+
+export interface EarlyStopInput {
+  runId: string;
+  sweepId: string;
+  band: number;
+  epoch: number;
+  value: number;
+  threshold: number;
+  /** Milliseconds since the epoch. */
+  committedAt: number;
+}
+
+/**
+ * Moves a running run to `stopped` and records why, in one transaction; false when the run is no
+ * longer running (it completed or was cancelled meanwhile).
+ */
+export function recordEarlyStop(db: Db, input: EarlyStopInput, now = Date.now()): boolean {
+  const client = db.$client;
+  return client
+    .transaction(() => {
+      if (!setRunStatus(db, input.runId, 'stopped', { at: now })) return false;
+      client
+        .prepare(
+          `INSERT INTO early_stops (run_id, sweep_id, band, epoch, value, threshold, committed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
+        )
+        .run(
+          input.runId,
+          input.sweepId,
+          input.band,
+          input.epoch,
+          input.value,
+          input.threshold,
+          isoTimestamp(input.committedAt),
+        );
+      return true;
+    })
+    .immediate();
+}
+
+/** Notes when the worker was told to stop (the cancel flag set and broadcast). */
+export function recordStopTold(db: Db, runId: string, committedAt: number, toldAt: number): void {
+  db.$client
+    .prepare('UPDATE early_stops SET told_at = ?, latency_ms = ? WHERE run_id = ?')
+    .run(isoTimestamp(toldAt), toldAt - committedAt, runId);
+}
+
+export function listEarlyStops(db: Db, sweepId: string): EarlyStop[] {
+  return db.$client
+    .prepare('SELECT * FROM early_stops WHERE sweep_id = ? ORDER BY committed_at, run_id')
+    .all(sweepId) as EarlyStop[];
+}
