@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { ApiConfig } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
+import { SweepController } from './sweep-controller/sweep-controller.ts';
 
 /** What every route needs; built once by `createApiContext` and passed to `buildServer`. */
 export interface ApiContext {
@@ -14,6 +15,8 @@ export interface ApiContext {
   keys: RedisKeys;
   queue: RunQueue;
   ingester: EventIngester | null;
+  /** Early termination and incremental proposals; started by `startApi`. */
+  sweepController: SweepController;
   logger: Logger;
 }
 
@@ -47,6 +50,14 @@ export function createApiContext(
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const sweepController = new SweepController({
+    db,
+    queue,
+    redis,
+    keys,
+    config,
+    logger: logger.child({ component: 'sweep-controller' }),
+  });
   const ingester = config.INGEST_ENABLED
     ? new EventIngester(
         ingestRedis,
@@ -60,6 +71,7 @@ export function createApiContext(
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
         },
         logger.child({ component: 'ingester' }),
+        (events) => sweepController.onEventsCommitted(events),
       )
     : null;
   return {
@@ -69,10 +81,12 @@ export function createApiContext(
     keys,
     queue,
     ingester,
+    sweepController,
     logger,
     async close() {
       // A batch in flight either commits or stays pending and is re-read after a restart.
       await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(sweepController.stop(), 3000);
       await settleWithin(queue.close(), 1000);
       await Promise.allSettled([redis, queueRedis, ingestRedis].map((c) => closeConnection(c)));
       closeDatabase(db);

@@ -1,4 +1,4 @@
-import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
+import { type Db, getSweep, listEarlyStops, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
 import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
 import { PARAMETER_COUNTS } from './parameter-counts.ts';
 
@@ -15,6 +15,7 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
 function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
   const sweep = getSweep(db, sweepId);
   if (!sweep) return undefined;
+  const stops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
   const runs: ReportRunRow[] = listRuns(db, { sweepId }).map((r) => ({
     id: r.id,
     model: r.model,
@@ -31,6 +32,7 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     device: r.device,
     error: r.error,
     attempt: r.attempt,
+    ...(stops.has(r.id) ? { early_stop: stops.get(r.id) } : {}),
   }));
 
   const epochs: ReportEpochRow[] = [];

@@ -9,7 +9,7 @@ export interface ExpansionLimits {
 type Scalar = string | number | boolean | null;
 
 /** Seeded PRNG (mulberry32): a random sweep with a sampler_seed expands the same way every time. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -11,6 +11,8 @@ export interface RunHistory {
   id: string;
   status: RunStatus;
   epochs: number;
+  /** The run's row: its parameters by name (lr, momentum, ...). */
+  params: Record<string, unknown>;
   /** The metric per recorded epoch, in epoch order. */
   history: number[];
 }
@@ -20,19 +22,23 @@ export function sweepRunHistories(db: Db, sweepId: string, metric: MetricColumn)
   if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
   const rows = db.$client
     .prepare(
-      `SELECT r.id, r.status, r.epochs, em.${metric} AS value
+      `SELECT r.*, em.${metric} AS metric_value
        FROM runs r LEFT JOIN epoch_metrics em ON em.run_id = r.id
        WHERE r.sweep_id = ? ORDER BY r.queued_at, r.id, em.epoch`,
     )
-    .all(sweepId) as { id: string; status: RunStatus; epochs: number; value: number | null }[];
+    .all(sweepId) as ({ id: string; status: RunStatus; epochs: number; metric_value: number | null } & Record<
+    string,
+    unknown
+  >)[];
   const byId = new Map<string, RunHistory>();
   for (const row of rows) {
     let run = byId.get(row.id);
     if (!run) {
-      run = { id: row.id, status: row.status, epochs: row.epochs, history: [] };
+      const { metric_value: _, ...params } = row;
+      run = { id: row.id, status: row.status, epochs: row.epochs, params, history: [] };
       byId.set(row.id, run);
     }
-    if (row.value !== null) run.history.push(row.value);
+    if (row.metric_value !== null) run.history.push(row.metric_value);
   }
   return [...byId.values()];
 }
@@ -87,4 +93,12 @@ export function listEarlyStops(db: Db, sweepId: string): EarlyStop[] {
   return db.$client
     .prepare('SELECT * FROM early_stops WHERE sweep_id = ? ORDER BY committed_at, run_id')
     .all(sweepId) as EarlyStop[];
+}
+
+export function sweepsWithRunningRuns(db: Db): string[] {
+  return (
+    db.$client
+      .prepare(`SELECT DISTINCT sweep_id FROM runs WHERE status = 'running' AND sweep_id IS NOT NULL`)
+      .all() as { sweep_id: string }[]
+  ).map((r) => r.sweep_id);
 }

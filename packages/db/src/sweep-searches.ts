@@ -26,10 +26,16 @@ export function listActiveSweepSearches(db: Db): string[] {
 }
 
 /** Moves an active search to `finished` or `stopped`; false when it was no longer active. */
-export function endSweepSearch(db: Db, sweepId: string, status: Exclude<SweepSearchStatus, 'active'>): boolean {
+export function endSweepSearch(
+  db: Db,
+  sweepId: string,
+  status: Exclude<SweepSearchStatus, 'active'>,
+): boolean {
   return (
     db.$client
-      .prepare(`UPDATE sweep_searches SET status = ?, updated_at = ? WHERE sweep_id = ? AND status = 'active'`)
+      .prepare(
+        `UPDATE sweep_searches SET status = ?, updated_at = ? WHERE sweep_id = ? AND status = 'active'`,
+      )
       .run(status, isoTimestamp(), sweepId).changes === 1
   );
 }

@@ -208,6 +208,7 @@ function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnin
     backend: run.backend,
     device: run.device,
     error: run.error,
+    earlyStop: run.early_stop ?? null,
     epochsRecorded: rows.length,
     lastEpoch: last?.epoch ?? null,
     finalValAcc,
@@ -229,6 +230,11 @@ function exclusionReason(run: RunSummary, planned: number): string {
       return `failed after ${run.epochsRecorded} of ${planned} epochs`;
     case 'cancelled':
       return `cancelled after ${run.epochsRecorded} of ${planned} epochs`;
+    case 'stopped': {
+      const s = run.earlyStop;
+      const why = s ? `: ${fmtValue(s.value)} at band ${s.band}, threshold ${fmtValue(s.threshold)}` : '';
+      return `stopped early by hyperband after ${run.epochsRecorded} of ${planned} epochs${why}`;
+    }
     case 'queued':
       return 'still queued';
     case 'running':
@@ -408,4 +414,9 @@ function markBestLearningRates(groups: ConditionGroup[]): void {
       for (const m of entries) m.bestLr = m === best;
     }
   }
+}
+
+/** Metric values in exclusion reasons: enough digits to compare a value with its threshold. */
+function fmtValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }

@@ -29,6 +29,8 @@ export interface ReportRunRow {
   device: string | null;
   error: string | null;
   attempt: number;
+  /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
+  early_stop?: { band: number; value: number; threshold: number } | null;
 }
 
 export interface ReportEpochRow {

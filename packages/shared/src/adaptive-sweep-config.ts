@@ -7,7 +7,12 @@ import { z } from 'zod';
  */
 
 /** Bands (epochs at which runs are judged) as W&B derives them from `max_iter`+`s` or `min_iter`. */
-export function hyperbandBands(et: { min_iter?: number; max_iter?: number; s?: number; eta: number }): number[] {
+export function hyperbandBands(et: {
+  min_iter?: number;
+  max_iter?: number;
+  s?: number;
+  eta: number;
+}): number[] {
   const bands: number[] = [];
   if (et.max_iter !== undefined) {
     let band = et.max_iter;
@@ -20,7 +25,8 @@ export function hyperbandBands(et: { min_iter?: number; max_iter?: number; s?: n
   }
   if (et.min_iter !== undefined) {
     // W&B lists 100 bands; past any epoch count a run can have, they never apply, so stop at 1e9.
-    for (let band = et.min_iter; bands.length < 100 && band <= 1e9; band *= et.eta) bands.push(Math.trunc(band));
+    for (let band = et.min_iter; bands.length < 100 && band <= 1e9; band *= et.eta)
+      bands.push(Math.trunc(band));
   }
   return bands;
 }
@@ -99,14 +105,19 @@ export function refineAdaptiveSweep(cfg: AdaptiveFields, ctx: z.RefinementCtx): 
     }
   }
   if (cfg.max_concurrent !== undefined && cfg.method === 'grid') {
-    ctx.addIssue({ code: 'custom', path: ['max_concurrent'], message: 'applies to bayes and random sweeps only' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max_concurrent'],
+      message: 'applies to bayes and random sweeps only',
+    });
   }
 }
 
 /** Whether a parameter spec offers more than one value to search over. */
 export function isSearchable(spec: object): boolean {
   if ('value' in spec) return false;
-  if ('values' in spec) return new Set((spec as { values: unknown[] }).values.map((v) => JSON.stringify(v))).size > 1;
+  if ('values' in spec)
+    return new Set((spec as { values: unknown[] }).values.map((v) => JSON.stringify(v))).size > 1;
   if ('min' in spec && 'max' in spec) return (spec as { min: number }).min !== (spec as { max: number }).max;
   return 'distribution' in spec;
 }

@@ -7,7 +7,7 @@ export * from './logger.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
 export * from './run-params.ts';
-export * from './synthetic-response-surface.ts';
 export * from './sweep-config.ts';
+export * from './synthetic-response-surface.ts';
 export * from './train-job.ts';
 export * from './worker-heartbeat.ts';

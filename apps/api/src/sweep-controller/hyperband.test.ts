@@ -22,7 +22,17 @@ test('bands from min_iter: min_iter · eta^k, truncated', () => {
 
 test('threshold(b) = sorted values at epoch b of the runs that reached b, index floor(n/eta)', () => {
   // Band 2: [9, 10, 8, 7, 6] → sorted [6, 7, 8, 9, 10], n = 5, eta 2 → index 2 → 8.
-  const t = hyperbandThresholds([[10, 9], [10, 10], [10, 8, 8], [10, 7, 7], [10, 6, 6]], [1, 2, 3], 2);
+  const t = hyperbandThresholds(
+    [
+      [10, 9],
+      [10, 10],
+      [10, 8, 8],
+      [10, 7, 7],
+      [10, 6, 6],
+    ],
+    [1, 2, 3],
+    2,
+  );
   assert.deepEqual(t, [10, 8, 7]);
   assert.deepEqual(hyperbandThresholds([[1]], [2], 3), [Number.POSITIVE_INFINITY]);
 });
@@ -87,7 +97,10 @@ test('the first run to reach a band is never stopped there, however bad it is', 
   ];
   assert.deepEqual(hyperbandStopRuns(runs, cfg, 'maximize'), []);
   // Finished runs set thresholds but are never themselves stopped.
-  assert.deepEqual(hyperbandStopRuns([{ id: 'done', running: false, history: [0] }, ...runs], cfg, 'maximize'), []);
+  assert.deepEqual(
+    hyperbandStopRuns([{ id: 'done', running: false, history: [0] }, ...runs], cfg, 'maximize'),
+    [],
+  );
 });
 
 test('bad early_terminate configs are refused, naming the key', () => {
@@ -98,7 +111,10 @@ test('bad early_terminate configs are refused, naming the key', () => {
   assert.match(issues({ type: 'median', min_iter: 1 })[0]!, /^type: must be hyperband/);
   assert.match(issues({ type: 'hyperband', min_iter: 1, eta: 1 })[0]!, /^eta: must be greater than 1/);
   assert.match(issues({ type: 'hyperband', min_iter: 0 })[0]!, /^min_iter: must be at least 1/);
-  assert.match(issues({ type: 'hyperband', min_iter: 1, max_iter: 9, s: 1 })[0]!, /^max_iter: cannot be combined/);
+  assert.match(
+    issues({ type: 'hyperband', min_iter: 1, max_iter: 9, s: 1 })[0]!,
+    /^max_iter: cannot be combined/,
+  );
   assert.match(issues({ type: 'hyperband', max_iter: 9 })[0]!, /^s: is required with max_iter/);
   assert.match(issues({ type: 'hyperband' })[0]!, /^min_iter: is required/);
   assert.match(issues({ type: 'hyperband', max_iter: 2, s: 1 })[0]!, /^max_iter: gives no band/);
