@@ -15,6 +15,11 @@ export interface BayesOptions {
   refineSteps: number;
   /** Observations the GP is fitted on at most (the most recent ones); fitting is O(n³). */
   maxObservations: number;
+  /**
+   * Candidates this close (in every unit coordinate, same categories) to a run observed or in flight
+   * are not proposed: "nearly the same configuration" for a parallel worker.
+   */
+  minDistance: number;
 }
 
 export const DEFAULT_BAYES_OPTIONS: BayesOptions = {
@@ -22,12 +27,13 @@ export const DEFAULT_BAYES_OPTIONS: BayesOptions = {
   refine: 5,
   refineSteps: 40,
   maxObservations: 200,
+  minDistance: 0.02,
 };
 
 /** Snaps a point onto the configurations it decodes to (integer cells) before comparing. */
-function isTaken(space: SearchSpace, point: Point, taken: readonly Point[]): boolean {
+function isTaken(space: SearchSpace, point: Point, taken: readonly Point[], tolerance = 1e-3): boolean {
   const snapped = snapPoint(space, point);
-  return taken.some((t) => samePoint(space, t, snapped));
+  return taken.some((t) => samePoint(space, t, snapped, tolerance));
 }
 
 /** A uniform draw from the parameters' distributions, avoiding configurations already taken. */
@@ -64,14 +70,16 @@ export function proposeBayes(
   const hyper = fitGpHyper(X, y, categorical, rand);
   let gp: GpModel | null = conditionGp(X, y, hyper, categorical);
   if (!gp) return proposeRandom(space, rand, taken);
+  let best = Math.min(...y);
   if (pending.length > 0) {
+    // Believed values count as observations, best included: EI at and around them then collapses.
     const believed = pending.map((p) => predict(gp as GpModel, p).mean);
     gp = conditionGp([...X, ...pending], [...y, ...believed], hyper, categorical) ?? gp;
+    best = Math.min(best, ...believed);
   }
   const model = gp;
-  const best = Math.min(...y);
   const score = (p: Point) =>
-    isTaken(space, p, taken) ? -1 : expectedImprovement(...meanVar(model, p), best);
+    isTaken(space, p, taken, options.minDistance) ? -1 : expectedImprovement(...meanVar(model, p), best);
 
   const scored = Array.from({ length: options.candidates }, () => {
     const p = randomPoint(space, rand);
