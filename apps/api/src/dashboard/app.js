@@ -90,6 +90,12 @@ async function mutate(method, path) {
 const sweepHref = (id) => `#/sweeps/${encodeURIComponent(id)}`;
 const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 
+/** Why hyperband stopped a run: the band it was judged at and the threshold it missed. */
+function earlyStopText(stop) {
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+  return el('small', {}, `at band ${stop.band}: ${fmt(stop.value)} vs threshold ${fmt(stop.threshold)}`);
+}
+
 function statusBadge(status) {
   return el('span', { class: `status status-${status}` }, status);
 }
@@ -166,7 +172,7 @@ function breadcrumbs(...items) {
 }
 
 function countsText(counts) {
-  const parts = ['running', 'queued', 'completed', 'failed', 'cancelled']
+  const parts = ['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped']
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(' · ') : 'no runs';
@@ -208,7 +214,7 @@ function sweepsPage() {
           nodes(
             el('progress', {
               max: s.total_runs || 1,
-              value: s.counts.completed + s.counts.failed + s.counts.cancelled,
+              value: s.counts.completed + s.counts.failed + s.counts.cancelled + (s.counts.stopped ?? 0),
               'aria-label': `${s.name}: runs finished`,
             }),
             ' ',
@@ -289,7 +295,15 @@ function sweepPage(id) {
       { header: 'Model', render: (r) => r.model },
       { header: 'lr', num: true, render: (r) => String(r.lr) },
       { header: 'Seed', num: true, render: (r) => String(r.seed) },
-      { header: 'Status', sig: (r) => r.status, render: (r) => statusBadge(r.status), field: 'status' },
+      {
+        header: 'Status',
+        sig: (r) => `${r.status}|${r.early_stop?.band ?? ''}`,
+        render: (r) =>
+          r.early_stop
+            ? nodes(statusBadge(r.status), ' ', earlyStopText(r.early_stop))
+            : statusBadge(r.status),
+        field: 'status',
+      },
       { header: 'Epoch', num: true, field: 'epoch', render: (r) => `${r.final_epoch ?? 0} / ${r.epochs}` },
       { header: 'Val acc', num: true, field: 'val-acc', render: (r) => pct(r.final_val_acc) },
       { header: 'Train loss', num: true, render: (r) => loss(r.final_train_loss) },

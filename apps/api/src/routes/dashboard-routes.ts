@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics, runSummaries } from '@sweeplab/db';
+import {
+  type Db,
+  getSweep,
+  listEarlyStops,
+  listRuns,
+  MAX_METRICS_LIMIT,
+  queryMetrics,
+  runSummaries,
+} from '@sweeplab/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError } from '../errors.ts';
@@ -41,6 +49,7 @@ export function sweepLiveView(db: Db, sweepId: string) {
     const sweep = getSweep(db, sweepId);
     if (!sweep) return undefined;
     const summaries = new Map(runSummaries(db, { sweepId }).map((s) => [s.run_id, s]));
+    const stops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
     const runs = listRuns(db, { sweepId }).map((r) => {
       const s = summaries.get(r.id);
       return {
@@ -66,6 +75,7 @@ export function sweepLiveView(db: Db, sweepId: string) {
         final_train_loss: s?.final_train_loss ?? null,
         best_val_acc: s?.best_val_acc ?? null,
         best_epoch: s?.best_epoch ?? null,
+        early_stop: stops.get(r.id) ?? null,
       };
     });
     let curves: Record<string, Curve> | null = {};
