@@ -7,13 +7,16 @@ import { cancelSweep, canTransition, markCancelled, setRunStatus } from './run-s
 import { params, T0, testDb } from './test-db.ts';
 
 test('the state machine only moves forward', () => {
-  for (const terminal of ['completed', 'failed', 'cancelled'] as const) {
+  for (const terminal of ['completed', 'failed', 'cancelled', 'stopped'] as const) {
     for (const to of RUN_STATUSES) assert.equal(canTransition(terminal, to), false, `${terminal}→${to}`);
   }
   assert.equal(canTransition('queued', 'running'), true);
   assert.equal(canTransition('running', 'completed'), true);
   assert.equal(canTransition('queued', 'completed'), false);
   assert.equal(canTransition('running', 'running'), false);
+  // Only a running run can be stopped early: a queued one has no epochs to judge.
+  assert.equal(canTransition('running', 'stopped'), true);
+  assert.equal(canTransition('queued', 'stopped'), false);
 });
 
 test('setRunStatus applies allowed transitions with timestamps and refuses backwards ones', () => {
