@@ -40,14 +40,17 @@ export function endSweepSearch(
   );
 }
 
-/** Counts a proposal; done in the transaction that inserts the proposed run. */
-export function countProposal(db: Db, sweepId: string): number {
-  const row = db.$client
-    .prepare(
-      `UPDATE sweep_searches SET runs_proposed = runs_proposed + 1, updated_at = ? WHERE sweep_id = ?
-       RETURNING runs_proposed`,
-    )
-    .get(isoTimestamp(), sweepId) as { runs_proposed: number } | undefined;
-  if (!row) throw new Error(`sweep ${sweepId} has no search state`);
-  return row.runs_proposed;
+/**
+ * Counts a proposal, done in the transaction that inserts the proposed run. A compare-and-set on the
+ * count the proposer read: false when another API process proposed meanwhile (the caller rolls back).
+ */
+export function countProposal(db: Db, sweepId: string, expected: number): boolean {
+  return (
+    db.$client
+      .prepare(
+        `UPDATE sweep_searches SET runs_proposed = runs_proposed + 1, updated_at = ?
+         WHERE sweep_id = ? AND runs_proposed = ? AND status = 'active'`,
+      )
+      .run(isoTimestamp(), sweepId, expected).changes === 1
+  );
 }

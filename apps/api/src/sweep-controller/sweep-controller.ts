@@ -246,12 +246,15 @@ export class SweepController {
       }
       const params: RunParams = parsed.data;
       const runId = newId('run');
-      this.ctx.db.$client
+      const counted = this.ctx.db.$client
         .transaction(() => {
+          // Another API process (or a DELETE) got there first: write nothing, propose nothing more.
+          if (!countProposal(this.ctx.db, sweepId, index)) return false;
           createRun(this.ctx.db, { id: runId, params, sweepId });
-          countProposal(this.ctx.db, sweepId);
+          return true;
         })
         .immediate();
+      if (!counted) return;
       await this.ctx.queue.enqueue([{ run_id: runId, sweep_id: sweepId, params }]);
       pending.push(encodeParams(plan.space, params as unknown as Record<string, unknown>) ?? point);
       this.ctx.logger.info(
