@@ -168,3 +168,34 @@ test('bayes: two workers get no duplicate configurations, and the search resumes
   assert.equal(new Set(configs).size, 8, `no duplicate configurations: ${configs.join(', ')}`);
   assert.ok(sweep.search.best_run, 'a best run is reported');
 });
+
+test('random without run_cap keeps proposing until DELETE, then proposes nothing more', async () => {
+  const submitted = await cluster.fetchJson<{ id: string }>('/v1/sweeps', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'e2e open-ended random',
+      method: 'random',
+      max_concurrent: 1,
+      parameters: {
+        model: { value: 'cnn' },
+        epochs: { value: 1 },
+        lr: { distribution: 'log_uniform_values', min: 0.001, max: 1 },
+      },
+    }),
+  });
+  assert.equal(submitted.status, 201);
+  await waitFor(
+    '3 runs completed',
+    async () => ((await sweepOf(submitted.body.id)).counts.completed ?? 0) >= 3 || undefined,
+    30_000,
+  );
+  const deleted = await cluster.fetchJson(`/v1/sweeps/${submitted.body.id}`, { method: 'DELETE' });
+  assert.equal(deleted.status, 200);
+  const after = await sweepOf(submitted.body.id);
+  assert.equal(after.search.status, 'stopped');
+  await new Promise((r) => setTimeout(r, 2500));
+  const later = await sweepOf(submitted.body.id);
+  assert.equal(later.runs.length, after.runs.length, 'no run proposed after DELETE');
+  assert.equal((later.counts.queued ?? 0) + (later.counts.running ?? 0), 0);
+  assert.ok(after.runs.length <= after.search.runs_proposed);
+});
