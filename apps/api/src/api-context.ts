@@ -71,7 +71,7 @@ export function createApiContext(
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
         },
         logger.child({ component: 'ingester' }),
-        (events) => sweepController.onEventsCommitted(events),
+        (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
       )
     : null;
   return {

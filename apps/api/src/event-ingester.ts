@@ -52,7 +52,12 @@ export class EventIngester {
     private readonly consumer: string,
     private readonly options: IngesterOptions,
     private readonly logger: Logger,
-    private readonly onApplied: (events: RunEvent[], result: ApplyRunEventsResult) => void = () => {},
+    /** Called once the batch is committed and acknowledged; `committedAt` is when the commit returned. */
+    private readonly onApplied: (
+      events: RunEvent[],
+      result: ApplyRunEventsResult,
+      committedAt: number,
+    ) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -147,6 +152,7 @@ export class EventIngester {
       }
     }
     const result = applyRunEvents(this.db, events);
+    const committedAt = Date.now();
     await this.redis.xack(this.keys.events, this.keys.eventsGroup, ...ids);
     const s = this.stats;
     s.eventsRead += entries.length;
@@ -158,7 +164,7 @@ export class EventIngester {
     if (newest > 0) s.lastLagMs = Math.max(0, Date.now() - newest);
     if (result.fenced > 0)
       this.logger.info({ fenced: result.fenced }, 'ignored events from superseded attempts');
-    this.onApplied(events, result);
+    this.onApplied(events, result, committedAt);
     return entries.length;
   }
 }

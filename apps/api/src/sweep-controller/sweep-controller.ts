@@ -70,8 +70,7 @@ export class SweepController {
   constructor(private readonly ctx: ControllerContext) {}
 
   /** The ingester's call after each committed batch. */
-  onEventsCommitted(events: readonly RunEvent[]): void {
-    const committedAt = Date.now();
+  onEventsCommitted(events: readonly RunEvent[], committedAt = Date.now()): void {
     const epochRuns = new Set<string>();
     const endedRuns = new Set<string>();
     for (const e of events) {
