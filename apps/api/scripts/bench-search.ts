@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import {
+  createPrng,
   type RunParams,
   runParamsSchema,
   type SweepConfig,
@@ -21,7 +22,6 @@ import {
 import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
 import { type Observation, proposeBayes, proposeRandom } from '../src/sweep-controller/bayes-search.ts';
 import { buildSearchSpace, decodePoint, type Point } from '../src/sweep-controller/search-space.ts';
-import { mulberry32 } from '../src/sweep-expansion.ts';
 import { intFlags, machine, percentile, table } from './bench-lib.ts';
 
 const HELP = `bench-search: bayes vs random, hyperband vs full training, stop-decision latency
@@ -72,7 +72,9 @@ function search(method: 'bayes' | 'random', seed: number, n: number): number[] {
   const curve: number[] = [];
   let proposed = 0;
   const propose = () => {
-    const rand = mulberry32((seed * 1_000_003 + proposed * 7919) >>> 0);
+    // The controller's stream for (sampler_seed, proposal index).
+    const prng = createPrng(seed, 'sweep-proposal', proposed);
+    const rand = () => prng.next();
     proposed++;
     return method === 'bayes' ? proposeBayes(space, observations, pending, rand) : proposeRandom(space, rand);
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
+import { RUN_PARAM_FIELDS } from './run-params.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
@@ -34,17 +35,8 @@ export const ParameterSpec = z.union([
 ]);
 export type ParameterSpec = z.infer<typeof ParameterSpec>;
 
-export const SWEEP_PARAMETER_NAMES = [
-  'model',
-  'dataset',
-  'lr',
-  'epochs',
-  'batch_size',
-  'seed',
-  'momentum',
-  'train_subset',
-  'val_subset',
-] as const;
+/** A sweep may vary any run parameter, and nothing else. */
+export const SWEEP_PARAMETER_NAMES: readonly string[] = RUN_PARAM_FIELDS;
 
 export const SweepMetric = z
   .object({
@@ -83,7 +75,7 @@ export const SweepConfig = z
   .superRefine((cfg, ctx) => {
     refineAdaptiveSweep(cfg, ctx);
     for (const [name, spec] of Object.entries(cfg.parameters)) {
-      if (!(SWEEP_PARAMETER_NAMES as readonly string[]).includes(name)) {
+      if (!SWEEP_PARAMETER_NAMES.includes(name)) {
         ctx.addIssue({
           code: 'custom',
           path: ['parameters', name],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32 } from '../sweep-expansion.ts';
+import { createPrng } from '@sweeplab/shared';
 import { proposeBayes } from './bayes-search.ts';
 import {
   cholesky,
@@ -14,6 +14,10 @@ import {
 } from './gaussian-process.ts';
 import { buildSearchSpace, decodePoint } from './search-space.ts';
 
+const seeded = (seed: number) => {
+  const prng = createPrng(seed);
+  return () => prng.next();
+};
 const close = (actual: number, expected: number, tol = 1e-9) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} (±${tol})`);
 
@@ -76,10 +80,10 @@ test('categories are unordered: every pair of distinct categories is equally far
 });
 
 test('maximum likelihood gives a short length scale to the dimension that matters', () => {
-  const rand = mulberry32(3);
+  const rand = seeded(3);
   const X = Array.from({ length: 30 }, () => [rand(), rand()]);
   const y = X.map(([x0]) => Math.sin(6 * (x0 as number)));
-  const hyper = fitGpHyper(X, y, [false, false], mulberry32(4));
+  const hyper = fitGpHyper(X, y, [false, false], seeded(4));
   const [l0, l1] = hyper.lengthScales as [number, number];
   assert.ok(
     l0 < 1 && l1 > 3 * l0,
@@ -94,7 +98,7 @@ test('bayes proposals: a run in flight is not proposed again, and the optimum is
   });
   // Lower is better; best at u = (0.6, 0.3).
   const f = (p: number[]) => ((p[0] as number) - 0.6) ** 2 + ((p[1] as number) - 0.3) ** 2;
-  const rand = mulberry32(11);
+  const rand = seeded(11);
   const observations = [
     [0.1, 0.9],
     [0.9, 0.1],
@@ -107,8 +111,8 @@ test('bayes proposals: a run in flight is not proposed again, and the optimum is
   }
   const best = Math.min(...observations.map((o) => o.value));
   assert.ok(best < 0.005, `best after 10 proposals ${best}`);
-  const first = proposeBayes(space, observations, [], mulberry32(5));
-  const second = proposeBayes(space, observations, [first], mulberry32(5));
+  const first = proposeBayes(space, observations, [], seeded(5));
+  const second = proposeBayes(space, observations, [first], seeded(5));
   const distance = Math.hypot(
     (first[0] as number) - (second[0] as number),
     (first[1] as number) - (second[1] as number),

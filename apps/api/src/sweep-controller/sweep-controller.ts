@@ -13,10 +13,9 @@ import {
   sweepRunHistories,
   sweepsWithRunningRuns,
 } from '@sweeplab/db';
-import { type RunEvent, type RunParams, runParamsSchema, SweepConfig } from '@sweeplab/shared';
+import { createPrng, type RunEvent, type RunParams, runParamsSchema, SweepConfig } from '@sweeplab/shared';
 import type { ApiContext } from '../api-context.ts';
 import { newId } from '../ids.ts';
-import { mulberry32 } from '../sweep-expansion.ts';
 import { listWorkers } from '../worker-registry.ts';
 import { type Observation, proposeBayes, proposeRandom } from './bayes-search.ts';
 import { hyperbandStopRuns } from './hyperband.ts';
@@ -229,7 +228,8 @@ export class SweepController {
     for (let i = 0; i < wanted; i++) {
       const index = search.runs_proposed + i;
       // One stream per proposal: the same seed and observations give the same proposal after a restart.
-      const rand = mulberry32(((plan.config.sampler_seed ?? 0) * 1_000_003 + index * 7919) >>> 0);
+      const prng = createPrng(plan.config.sampler_seed ?? 0, 'sweep-proposal', index);
+      const rand = () => prng.next();
       const point =
         plan.config.method === 'bayes'
           ? proposeBayes(plan.space, observations, pending, rand)
