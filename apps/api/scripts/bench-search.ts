@@ -30,11 +30,12 @@ const HELP = `bench-search: bayes vs random, hyperband vs full training, stop-de
   --runs R         runs of the hyperband/full synthetic sweeps (default 27)
   --epochs E       epochs per synthetic run (default 9)
   --epoch-ms MS    synthetic time per epoch (default 150)
+  --hyperband 0|1  run the hyperband comparisons and latency through the real stack (default 1)
   --mnist 0|1      also run the small real MNIST sweep (default 1)
   --mnist-runs R   runs of the MNIST sweeps (default 9)`;
 
 const flags = intFlags(
-  { seeds: 20, n: 20, runs: 27, epochs: 9, 'epoch-ms': 150, mnist: 1, 'mnist-runs': 9 },
+  { seeds: 20, n: 20, runs: 27, epochs: 9, 'epoch-ms': 150, hyperband: 1, mnist: 1, 'mnist-runs': 9 },
   HELP,
 );
 
@@ -243,6 +244,8 @@ async function compare(
     dir.remove();
   }
 }
+
+if (!flags.hyperband) process.exit(0);
 
 const syntheticSweep = SweepConfigSchema.parse({
   name: 'bench hyperband',
