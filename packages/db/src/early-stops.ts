@@ -102,3 +102,31 @@ export function sweepsWithRunningRuns(db: Db): string[] {
       .all() as { sweep_id: string }[]
   ).map((r) => r.sweep_id);
 }
+
+/** The run with the best value of `metric` at any epoch, with its parameters; null before any epoch. */
+export function bestRun(
+  db: Db,
+  sweepId: string,
+  metric: MetricColumn,
+  goal: 'maximize' | 'minimize',
+): { run_id: string; value: number; params: Record<string, unknown> } | null {
+  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+  const row = db.$client
+    .prepare(
+      `SELECT r.*, em.${metric} AS metric_value FROM epoch_metrics em JOIN runs r ON r.id = em.run_id
+       WHERE r.sweep_id = ? ORDER BY em.${metric} ${goal === 'maximize' ? 'DESC' : 'ASC'}, r.queued_at
+       LIMIT 1`,
+    )
+    .get(sweepId) as ({ id: string; metric_value: number } & Record<string, unknown>) | undefined;
+  if (!row) return null;
+  const { metric_value, ...params } = row;
+  return { run_id: row.id, value: metric_value, params };
+}
+
+/** The most epochs any run of the sweep is configured for (1 for an empty sweep). */
+export function maxEpochs(db: Db, sweepId: string): number {
+  const row = db.$client.prepare('SELECT max(epochs) AS n FROM runs WHERE sweep_id = ?').get(sweepId) as {
+    n: number | null;
+  };
+  return row.n ?? 1;
+}

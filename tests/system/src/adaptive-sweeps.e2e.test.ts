@@ -25,7 +25,7 @@ interface SweepBody {
     status: string | null;
     runs_proposed: number;
     observations: number;
-    best_run: { run_id: string; value: number } | null;
+    best_run: { run_id: string; value: number; params: Record<string, unknown> } | null;
     runs_stopped_early: number;
   };
   early_terminate: {
@@ -110,6 +110,7 @@ test('hyperband: the bad learning rates are stopped at the first band, told at o
     }
   }
   assert.equal(sweep.search.runs_stopped_early, stops.size);
+  assert.equal(sweep.search.best_run?.params.lr, 0.1, 'the best run so far is reported');
   const report = await fetch(`${cluster.url}/v1/sweeps/${submitted.body.id}/report?format=md`);
   assert.match(
     await report.text(),

@@ -1,9 +1,11 @@
 import {
+  bestRun,
   type Db,
   getSweep,
   getSweepSearch,
   listEarlyStops,
   type MetricColumn,
+  maxEpochs,
   sweepRunHistories,
 } from '@sweeplab/db';
 import { hyperbandBands, SweepConfig } from '@sweeplab/shared';
@@ -22,19 +24,24 @@ export function describeSearch(db: Db, sweepId: string) {
   const config = parsed.data;
   const metric = (config.metric?.name ?? 'val_acc') as MetricColumn;
   const goal = config.metric?.goal ?? 'maximize';
-  const runs = sweepRunHistories(db, sweepId, metric);
   const stops = listEarlyStops(db, sweepId);
-
-  let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
-  for (const run of runs) {
-    const h = run.history.filter(Number.isFinite);
-    if (h.length === 0) continue;
-    const value = goal === 'maximize' ? Math.max(...h) : Math.min(...h);
-    if (!best || (goal === 'maximize' ? value > best.value : value < best.value)) {
-      best = { run_id: run.id, value, params: run.params };
-    }
-  }
   const state = getSweepSearch(db, sweepId);
+  // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,
+  // so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
+  const runs = state ? sweepRunHistories(db, sweepId, metric) : null;
+  let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
+  if (runs) {
+    for (const run of runs) {
+      const h = run.history.filter(Number.isFinite);
+      if (h.length === 0) continue;
+      const value = goal === 'maximize' ? Math.max(...h) : Math.min(...h);
+      if (!best || (goal === 'maximize' ? value > best.value : value < best.value)) {
+        best = { run_id: run.id, value, params: run.params };
+      }
+    }
+  } else {
+    best = bestRun(db, sweepId, metric, goal);
+  }
   const plan = { config, metric, goal, space: buildSearchSpace(config.parameters) } as const;
   return {
     search: {
@@ -42,19 +49,18 @@ export function describeSearch(db: Db, sweepId: string) {
       metric: { name: metric, goal },
       /** null for a sweep whose runs were all created when it was submitted. */
       status: state?.status ?? null,
-      runs_proposed: state?.runs_proposed ?? runs.length,
+      runs_proposed: state?.runs_proposed ?? sweep?.total_runs ?? 0,
       run_cap: config.run_cap ?? null,
       max_concurrent: config.max_concurrent ?? null,
-      observations: observationsOf(plan, runs).length,
+      /** null for a sweep that does not search (grid, random with run_cap). */
+      observations: runs ? observationsOf(plan, runs).length : null,
       best_run: best,
       runs_stopped_early: stops.length,
     },
     early_terminate: config.early_terminate
       ? {
           ...config.early_terminate,
-          bands: hyperbandBands(config.early_terminate).filter(
-            (b) => b <= Math.max(1, ...runs.map((r) => r.epochs)),
-          ),
+          bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)),
           stopped: stops.map((s) => ({
             run_id: s.run_id,
             band: s.band,
