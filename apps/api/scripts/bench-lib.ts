@@ -14,8 +14,9 @@ import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
-import { loadApiConfig } from '../src/config.ts';
+import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
 
@@ -184,6 +185,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       claimEveryMs: 2000,
     },
     logger,
+    null,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.
       const now = Date.now();
@@ -194,7 +196,8 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       }
     },
   );
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, logger };
+  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
+  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, artifacts, logger };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

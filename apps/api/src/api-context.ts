@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { closeDatabase, type Db, migrate, openDatabase } from '@sweeplab/db';
 import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
-import type { ApiConfig } from './config.ts';
+import { ArtifactStore } from './artifact-store.ts';
+import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
 
@@ -14,6 +15,7 @@ export interface ApiContext {
   keys: RedisKeys;
   queue: RunQueue;
   ingester: EventIngester | null;
+  artifacts: ArtifactStore;
   logger: Logger;
 }
 
@@ -47,6 +49,15 @@ export function createApiContext(
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const artifacts = new ArtifactStore(
+    db,
+    redis,
+    keys,
+    artifactsDir(config),
+    config.ARTIFACT_KEEP,
+    logger.child({ component: 'artifacts' }),
+    config.ARTIFACT_WRITE_FAULT,
+  );
   const ingester = config.INGEST_ENABLED
     ? new EventIngester(
         ingestRedis,
@@ -60,6 +71,7 @@ export function createApiContext(
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
         },
         logger.child({ component: 'ingester' }),
+        artifacts,
       )
     : null;
   return {
@@ -69,6 +81,7 @@ export function createApiContext(
     keys,
     queue,
     ingester,
+    artifacts,
     logger,
     async close() {
       // A batch in flight either commits or stays pending and is re-read after a restart.

@@ -1,5 +1,6 @@
 import {
   type BackendName,
+  codeVersion,
   type Logger,
   type RedisKeys,
   type RunEvent,
@@ -81,6 +82,10 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
   }
 
   const resumedFrom = checkpoint?.epoch ?? 0;
+  if (!checkpoint) await ctx.runState.resetBest(runId);
+  // Only real training produces weights worth keeping; the synthetic trainer's checkpoints are stand-ins.
+  const keepsArtifacts = config.WORKER_TRAINER === 'tfjs';
+  const metric = payload.metric ?? { name: 'val_acc', goal: 'maximize' };
   alog.info(
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
@@ -110,11 +115,32 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       });
     },
     onEpoch: async (metrics, blob) => {
-      const commit = await ctx.runState.commitEpoch(runId, attempt, metrics.epoch, blob, {
-        type: 'epoch',
+      const artifact = (kind: 'best' | 'final') => ({
+        type: 'artifact' as const,
         ...base(),
-        metrics,
+        kind,
+        epoch: metrics.epoch,
+        metric_name: metric.name,
+        metric_value: metrics[metric.name],
+        val_acc: metrics.val_acc,
+        code_version: codeVersion(),
       });
+      const artifacts = keepsArtifacts
+        ? {
+            metricValue: metrics[metric.name],
+            goal: metric.goal,
+            best: artifact('best'),
+            final: metrics.epoch === payload.params.epochs ? artifact('final') : null,
+          }
+        : null;
+      const commit = await ctx.runState.commitEpoch(
+        runId,
+        attempt,
+        metrics.epoch,
+        blob,
+        { type: 'epoch', ...base(), metrics },
+        artifacts,
+      );
       if (!commit.stored) {
         state.stopReason = 'superseded';
         throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);

@@ -148,6 +148,10 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
         }
         break;
       }
+      case 'artifact':
+        // Artifacts are files plus rows, stored by the API's artifact store before this batch applies.
+        result.refused++;
+        break;
       case 'completed':
       case 'cancelled':
       case 'failed': {

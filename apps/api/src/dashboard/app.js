@@ -141,6 +141,35 @@ function reportLinks(sweepId) {
   );
 }
 
+function bytesText(n) {
+  return n >= 1e6 ? `${count(n / 1e6, 1)} MB` : `${count(n / 1e3, 1)} kB`;
+}
+
+function weightsLinks(runId, kind) {
+  const base = `/v1/runs/${encodeURIComponent(runId)}/weights?kind=${kind}`;
+  return [
+    el('a', { href: `${base}&format=safetensors`, 'data-weights': `${kind}-safetensors` }, 'safetensors'),
+    ' · ',
+    el('a', { href: `${base}&format=json` }, 'JSON'),
+  ];
+}
+
+async function sweepBestLine(sweepId) {
+  try {
+    const best = await getJson(`/v1/sweeps/${encodeURIComponent(sweepId)}/best`);
+    const a = best.artifact;
+    return nodes(
+      'Best weights: run ',
+      el('a', { href: runHref(a.run_id) }, el('code', {}, a.run_id)),
+      ` (${a.metric_name} ${count(a.metric_value, 4)} at epoch ${a.epoch}, ${a.kind}): `,
+      ...weightsLinks(a.run_id, a.kind),
+    );
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return 'No kept weights yet.';
+    throw err;
+  }
+}
+
 function heading(text) {
   return el('h1', { tabindex: -1 }, text);
 }
@@ -270,6 +299,7 @@ function sweepPage(id) {
   const progress = el('progress', { max: 1, value: 0, 'aria-label': 'Epochs done over all runs' });
   const progressText = el('span', {});
   const actions = el('div', { class: 'actions' });
+  const bestWeights = el('p', { class: 'summary', id: 'best-weights' });
   const charts = el('div', { class: 'charts' });
   const chartsNote = el('p', { class: 'note', hidden: true });
   let cancelSweep = null;
@@ -322,6 +352,7 @@ function sweepPage(id) {
     summary,
     el('p', { class: 'progress-line' }, progress, ' ', progressText),
     actions,
+    bestWeights,
     el(
       'section',
       { 'aria-labelledby': 'curves-h' },
@@ -335,6 +366,7 @@ function sweepPage(id) {
   return async () => {
     const view = await getJson(`/v1/sweeps/${encodeURIComponent(id)}/live`);
     const { sweep, runs } = view;
+    bestWeights.replaceChildren(await sweepBestLine(id));
     document.title = `${sweep.name} · sweeplab`;
     title.textContent = sweep.name;
     crumbs.querySelector('[aria-current]').textContent = sweep.name;
@@ -408,6 +440,7 @@ function runPage(id) {
   const details = el('div', { class: 'details' });
   const errorBox = el('div', {});
   const charts = el('div', { class: 'charts' });
+  const weights = el('div', { id: 'run-weights' });
   const epochs = keyedTable({
     label: 'Epochs',
     caption: 'One row per recorded epoch.',
@@ -435,6 +468,7 @@ function runPage(id) {
       el('h2', { id: 'params-h' }, 'Parameters and execution'),
       details,
     ),
+    el('section', { 'aria-labelledby': 'weights-h' }, el('h2', { id: 'weights-h' }, 'Weights'), weights),
     el('section', { 'aria-labelledby': 'curves-h' }, el('h2', { id: 'curves-h' }, 'Learning curves'), charts),
     el('section', { 'aria-labelledby': 'epochs-h' }, el('h2', { id: 'epochs-h' }, 'Epochs'), epochs.element),
   );
@@ -460,6 +494,23 @@ function runPage(id) {
     ]);
     if (key === lastKey) return UNFINISHED.has(run.status);
     lastKey = key;
+    const { artifacts } = await getJson(`/v1/runs/${encodeURIComponent(id)}/artifacts`);
+    weights.replaceChildren(
+      artifacts.length === 0
+        ? el('p', {}, 'No weights kept yet: the best epoch and the final one are kept as they finish.')
+        : el(
+            'ul',
+            {},
+            artifacts.map((a) =>
+              el(
+                'li',
+                {},
+                `${a.kind}: epoch ${a.epoch}, ${a.metric_name} ${count(a.metric_value, 4)}, ${bytesText(a.bytes)} — `,
+                ...weightsLinks(id, a.kind),
+              ),
+            ),
+          ),
+    );
 
     if (!crumbs.hasChildNodes()) {
       crumbs.append(
@@ -599,10 +650,12 @@ function workersPage() {
       { header: 'Last heartbeat', render: (w) => ago(w.last_heartbeat) },
     ],
   });
-  main.replaceChildren(heading('Workers'), table.element);
+  const disk = el('p', { class: 'summary', id: 'artifact-disk' });
+  main.replaceChildren(heading('Workers'), table.element, disk);
   return async () => {
-    const { workers } = await getJson('/v1/workers');
+    const { workers, artifacts } = await getJson('/v1/workers');
     table.update(workers, (w) => w.worker_id);
+    disk.textContent = `Kept weights: ${bytesText(artifacts.bytes)} on disk in ${count(artifacts.files)} files (${count(artifacts.rows)} artifacts, ARTIFACT_KEEP=${artifacts.keep}).`;
     return true;
   };
 }

@@ -1,4 +1,4 @@
-import { cancelSweep, createSweep, getSweep, listRuns, listSweeps } from '@sweeplab/db';
+import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSweeps } from '@sweeplab/db';
 import { SweepConfig } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,7 +36,12 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           runs: params.map((p) => ({ id: newId('run'), params: p })),
         });
         await ctx.queue.enqueue(
-          runs.map((r, i) => ({ run_id: r.id, sweep_id: sweepId, params: params[i]! })),
+          runs.map((r, i) => ({
+            run_id: r.id,
+            sweep_id: sweepId,
+            params: params[i]!,
+            ...(config.metric ? { metric: config.metric } : {}),
+          })),
         );
         ctx.logger.info({ sweepId, runs: runs.length, method: config.method }, 'sweep queued');
         return reply.status(201).send({
@@ -75,7 +80,7 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['sweeps'],
-          summary: 'Cancel every unfinished run of a sweep',
+          summary: 'Cancel every unfinished run of a sweep and delete its kept weights (artifacts)',
           params: SweepIdParams,
         },
       },
@@ -84,8 +89,14 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!getSweep(ctx.db, id)) throw new ApiError(404, 'not_found', `sweep ${id} not found`);
         const cancelled = cancelSweep(ctx.db, id);
         await ctx.queue.cancel(cancelled);
-        ctx.logger.info({ sweepId: id, cancelled: cancelled.length }, 'sweep cancelled');
-        return { id, cancelled };
+        // Cancelled runs take no new artifacts (the ingester refuses them), so none reappear after this.
+        const unreferenced = deleteArtifacts(ctx.db, { sweepId: id });
+        for (const sha of unreferenced) await ctx.artifacts.removeIfUnreferenced(sha);
+        ctx.logger.info(
+          { sweepId: id, cancelled: cancelled.length, artifactFilesDeleted: unreferenced.length },
+          'sweep cancelled',
+        );
+        return { id, cancelled, artifact_files_deleted: unreferenced.length };
       },
     );
   };
