@@ -1,5 +1,13 @@
-import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
-import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
+import {
+  bestArtifactOfSweep,
+  type Db,
+  getSweep,
+  listRuns,
+  MAX_METRICS_LIMIT,
+  queryMetrics,
+} from '@sweeplab/db';
+import type { ReportBestWeights, ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
+import { weightsUrl } from './artifact-urls.ts';
 import { PARAMETER_COUNTS } from './parameter-counts.ts';
 
 /**
@@ -60,5 +68,19 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     runs,
     epochs,
     parameterCounts: { ...PARAMETER_COUNTS },
+    bestWeights: bestWeightsOf(db, sweepId, sweep.metric_goal ?? 'maximize'),
+  };
+}
+
+function bestWeightsOf(db: Db, sweepId: string, goal: 'maximize' | 'minimize'): ReportBestWeights | null {
+  const a = bestArtifactOfSweep(db, sweepId, goal);
+  if (!a) return null;
+  return {
+    run_id: a.run_id,
+    kind: a.kind,
+    epoch: a.epoch,
+    metric_name: a.metric_name,
+    metric_value: a.metric_value,
+    url: weightsUrl(a.run_id, a.kind),
   };
 }

@@ -48,6 +48,18 @@ export interface ReportInput {
   epochs: ReportEpochRow[];
   /** model name → trainable parameter count; models missing here are reported as "unknown". */
   parameterCounts: Record<string, number>;
+  /** The sweep's best kept weights (an artifacts row) and where to download them, when there are any. */
+  bestWeights?: ReportBestWeights | null;
+}
+
+export interface ReportBestWeights {
+  run_id: string;
+  kind: string;
+  epoch: number;
+  metric_name: string;
+  metric_value: number;
+  /** API path of the safetensors download. */
+  url: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RunStatus } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
+import type { ReportBestWeights } from './report-input.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface Report {
   warnings: string[];
   /** The rows the report was computed from, for provenance. */
   source: { runRows: number; epochRows: number };
+  /** The best run's kept weights by the sweep's metric, when weights were kept. */
+  bestWeights?: ReportBestWeights;
 }
 
 /** Every parameter except model and seed: runs sharing these are comparable across models. */

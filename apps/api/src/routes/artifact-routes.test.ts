@@ -164,6 +164,13 @@ test('GET weights: safetensors with PyTorch names, length, ETag and 304; JSON; a
   assert.deepEqual(best.json().metric, { name: 'val_loss', goal: 'minimize' });
   assert.equal(best.json().run.id, runA);
   assert.equal(best.json().weights_url, `/v1/runs/${runA}/weights?kind=best&format=safetensors`);
+  const report = await api.app.inject({ url: `/v1/sweeps/${sweepId}/report?format=md` });
+  assert.match(
+    report.body,
+    new RegExp(
+      `## Trained weights\\n\\nBest run by val.*loss: \`${runA}\`.*\\(/v1/runs/${runA}/weights\\?kind=best&format=safetensors\\)`,
+    ),
+  );
 });
 
 function mnistTestImage(index: number): { rows: number[][]; png: Buffer; label: number } {

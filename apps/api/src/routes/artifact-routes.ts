@@ -12,6 +12,7 @@ import { decodeSafetensors, safetensorsToWeights } from '@sweeplab/models/export
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
+import { weightsUrl } from '../artifact-urls.ts';
 import { ApiError } from '../errors.ts';
 import { decodeMnistImage, ImageInputError, type MnistInput, mnistArray } from '../mnist-image.ts';
 import { RunIdParams } from './run-routes.ts';
@@ -34,10 +35,6 @@ const PredictBody = z
     arrays: z.array(z.array(z.array(z.number()))).optional(),
   })
   .strict();
-
-export function weightsUrl(runId: string, kind: string, format = 'safetensors'): string {
-  return `/v1/runs/${runId}/weights?kind=${kind}&format=${format}`;
-}
 
 function describe(a: Artifact) {
   return {
