@@ -108,7 +108,11 @@ test('an epoch publishes its weights as `best` only when the metric improves, an
     data: '\u0004',
   });
   const stale = await commit(5, 0.1, true, attempt - 1);
-  assert.deepEqual(stale, { stored: false, cancelled: false, artifacts: 0 }, 'a superseded attempt publishes nothing');
+  assert.deepEqual(
+    stale,
+    { stored: false, cancelled: false, artifacts: 0 },
+    'a superseded attempt publishes nothing',
+  );
   assert.equal((await commit(5, 0.6, true)).artifacts, 1, 'final, not best');
   const entries = (await redis.xrange(keys.events, '-', '+')).slice(before).map(([, f]) => JSON.parse(f[1]!));
   assert.deepEqual(

@@ -1,6 +1,5 @@
-import type { RunStatus } from '@sweeplab/shared';
+import { isTerminal, type RunStatus } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
-import { isTerminal } from './run-status.ts';
 import type { Artifact, ArtifactFormat, ArtifactKind, MetricGoal } from './schema.ts';
 
 /** What recording an artifact did. `replaced` names the file the row pointed at before, if any. */
