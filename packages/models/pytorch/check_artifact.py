@@ -82,7 +82,10 @@ def main():
         diff = (out[:len(theirs)] - theirs).abs().max().item()
         same = (out[:len(theirs)].argmax(1) == theirs.argmax(1)).float().mean().item()
         logits_ok = diff <= a.logit_tolerance
-        print(f'logits vs TF.js on {len(theirs)} images: max |diff| {diff:.2e}, same class {100 * same:.2f}% '
+        # How much the logits vary from image to image: a wrong layout would show up on this scale.
+        spread = theirs.std(0).mean().item()
+        print(f'logits vs TF.js on {len(theirs)} images: max |diff| {diff:.2e} (image-to-image spread {spread:.2e}), '
+              f'same class {100 * same:.2f}% '
               f"{'OK' if logits_ok else 'MISMATCH'} (tolerance {a.logit_tolerance:g})")
         ok = ok and logits_ok
     sys.exit(0 if ok else 1)

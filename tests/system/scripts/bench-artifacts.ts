@@ -7,6 +7,7 @@
  *   npm run bench:artifacts -- [--repeats 10]
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRun, getArtifact, migrate, openDatabase } from '@sweeplab/db';
@@ -48,6 +49,11 @@ const runState = new RunStateStore(redis, keys, 3_600_000);
 await initBackend('auto');
 
 console.log(`# bench:artifacts — ${new Date().toISOString()}, ${repeats} repeats, median`);
+console.log(
+  `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(
   '| model | checkpoint | safetensors | JSON | epoch commit | commit + artifact | API store (convert, hash, write, fsync, row) |',
 );
