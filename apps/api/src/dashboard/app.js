@@ -154,20 +154,14 @@ function weightsLinks(runId, kind) {
   ];
 }
 
-async function sweepBestLine(sweepId) {
-  try {
-    const best = await getJson(`/v1/sweeps/${encodeURIComponent(sweepId)}/best`);
-    const a = best.artifact;
-    return nodes(
-      'Best weights: run ',
-      el('a', { href: runHref(a.run_id) }, el('code', {}, a.run_id)),
-      ` (${a.metric_name} ${count(a.metric_value, 4)} at epoch ${a.epoch}, ${a.kind}): `,
-      ...weightsLinks(a.run_id, a.kind),
-    );
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 404) return 'No kept weights yet.';
-    throw err;
-  }
+function sweepBestLine(best) {
+  if (!best) return 'No kept weights yet.';
+  return nodes(
+    'Best weights: run ',
+    el('a', { href: runHref(best.run_id) }, el('code', {}, best.run_id)),
+    ` (${best.metric_name} ${count(best.metric_value, 4)} at epoch ${best.epoch}, ${best.kind}): `,
+    ...weightsLinks(best.run_id, best.kind),
+  );
 }
 
 function heading(text) {
@@ -366,7 +360,7 @@ function sweepPage(id) {
   return async () => {
     const view = await getJson(`/v1/sweeps/${encodeURIComponent(id)}/live`);
     const { sweep, runs } = view;
-    bestWeights.replaceChildren(await sweepBestLine(id));
+    bestWeights.replaceChildren(sweepBestLine(view.best_weights));
     document.title = `${sweep.name} · sweeplab`;
     title.textContent = sweep.name;
     crumbs.querySelector('[aria-current]').textContent = sweep.name;

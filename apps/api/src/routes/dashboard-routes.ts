@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics, runSummaries } from '@sweeplab/db';
+import {
+  bestArtifactOfSweep,
+  type Db,
+  getSweep,
+  listRuns,
+  MAX_METRICS_LIMIT,
+  queryMetrics,
+  runSummaries,
+} from '@sweeplab/db';
 import { FALLBACK_STYLES, modelCatalogSummary } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiContext } from '../api-context.ts';
@@ -107,7 +115,17 @@ export function sweepLiveView(db: Db, sweepId: string) {
       }
       if (page.rows.length < MAX_METRICS_LIMIT) break;
     }
-    return { sweep, runs, curves, curves_omitted: curvesOmitted };
+    const best = bestArtifactOfSweep(db, sweepId, sweep.metric_goal ?? 'maximize');
+    const bestWeights = best
+      ? {
+          run_id: best.run_id,
+          kind: best.kind,
+          epoch: best.epoch,
+          metric_name: best.metric_name,
+          metric_value: best.metric_value,
+        }
+      : null;
+    return { sweep, runs, curves, curves_omitted: curvesOmitted, best_weights: bestWeights };
   })();
 }
 
