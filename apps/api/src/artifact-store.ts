@@ -25,7 +25,8 @@ export type ArtifactOutcome =
   | 'refused'
   | 'not-kept'
   | 'superseded'
-  | 'missing';
+  | 'missing'
+  | 'invalid';
 
 // The blob is deleted only if it is still the one this event named: a newer best may have replaced it.
 const DELETE_IF_SAME = `
@@ -102,11 +103,19 @@ export class ArtifactStore {
       log.warn('artifact weights are no longer in Redis; nothing to store');
       return 'missing';
     }
-    const file = checkpointToSafetensors(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
-      runId: event.run_id,
-      valAcc: event.val_acc,
-      codeVersion: event.code_version,
-    });
+    let file: Uint8Array;
+    try {
+      file = checkpointToSafetensors(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), {
+        runId: event.run_id,
+        valAcc: event.val_acc,
+        codeVersion: event.code_version,
+      });
+    } catch (err) {
+      // Bytes that are not a checkpoint never become one: drop them rather than block the stream.
+      log.error({ err }, 'artifact weights are not a readable checkpoint; dropped');
+      await this.release(blobKey, event);
+      return 'invalid';
+    }
     const sha256 = createHash('sha256').update(file).digest('hex');
     const path = this.pathOf(sha256);
     const existed = await stat(path).then(

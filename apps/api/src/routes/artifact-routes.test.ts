@@ -110,6 +110,25 @@ test('published weights become a content-addressed file and one row; re-delivery
   assert.equal(api.ctx.ingester!.stats.artifacts.fenced, 1);
   // The blobs were released once stored.
   assert.equal(await api.ctx.redis.exists(api.ctx.keys.artifactBlob(runA, 'best')), 0);
+  // Bytes that are not a checkpoint are dropped (counted), not retried forever.
+  await api.ctx.redis.hset(api.ctx.keys.artifactBlob(runB, 'best'), {
+    attempt: 2,
+    epoch: 1,
+    data: 'garbage',
+  });
+  await publish({
+    type: 'artifact',
+    ...base(runB, 2),
+    kind: 'best',
+    epoch: 1,
+    metric_name: 'val_loss',
+    metric_value: 1,
+    val_acc: 0.1,
+    code_version: 'test',
+  });
+  await api.ctx.ingester!.drain();
+  assert.equal(api.ctx.ingester!.stats.artifacts.invalid, 1);
+  assert.deepEqual(listArtifacts(api.db, runB), []);
   // Re-delivery of an already stored event (blob gone) is a duplicate, not a second row.
   await publish({ ...(await publishArtifact(runA, 'final', 2)) });
   await api.ctx.ingester!.drain();
