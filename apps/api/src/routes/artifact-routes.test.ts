@@ -6,7 +6,9 @@ import { createSweep, listArtifacts } from '@sweeplab/db';
 import { trainRun } from '@sweeplab/models';
 import { decodeSafetensors } from '@sweeplab/models/export';
 import { type EpochMetrics, type RunArtifactEvent, type RunEvent, RunParams } from '@sweeplab/shared';
+import { tempDir } from '@sweeplab/testing';
 import { PNG } from 'pngjs';
+import { ArtifactStore } from '../artifact-store.ts';
 import { artifactsDir } from '../config.ts';
 import { createTestApi, type TestApi } from '../test-api.ts';
 
@@ -133,6 +135,22 @@ test('published weights become a content-addressed file and one row; re-delivery
   await publish({ ...(await publishArtifact(runA, 'final', 2)) });
   await api.ctx.ingester!.drain();
   assert.equal(listArtifacts(api.db, runA).length, 2);
+});
+
+test('ARTIFACT_KEEP=best stores no final weights and frees their blob', async () => {
+  const dir = tempDir('artifacts-keep-best');
+  try {
+    const store = new ArtifactStore(api.db, api.ctx.redis, api.ctx.keys, dir.path, 'best', api.ctx.logger);
+    const runB = runIds[1]!;
+    const event = await publishArtifact(runB, 'final', 2);
+    assert.equal(await store.ingest(event), 'not-kept');
+    assert.equal(await api.ctx.redis.exists(api.ctx.keys.artifactBlob(runB, 'final')), 0);
+    assert.deepEqual(readdirSync(dir.path), []);
+    await api.ctx.ingester!.drain(); // the event also reached the shared ingester: nothing left to store
+    assert.deepEqual(listArtifacts(api.db, runB), []);
+  } finally {
+    dir.remove();
+  }
 });
 
 test('GET weights: safetensors with PyTorch names, length, ETag and 304; JSON; artifact list; sweep best', async () => {
