@@ -14,8 +14,9 @@ import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
-import { loadApiConfig } from '../src/config.ts';
+import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
 import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
@@ -243,6 +244,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       claimEveryMs: 2000,
     },
     logger,
+    null,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.
       const now = Date.now();
@@ -253,6 +255,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       }
     },
   );
+  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
   const ctx: ApiContext = {
     config,
     db,
@@ -260,6 +263,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
     keys,
     queue,
     ingester,
+    artifacts,
     logger,
     sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
   };

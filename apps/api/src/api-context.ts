@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { closeDatabase, type Db, migrate, openDatabase } from '@sweeplab/db';
 import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
-import type { ApiConfig } from './config.ts';
+import { ArtifactStore } from './artifact-store.ts';
+import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
 import { SweepController } from './sweep-controller/sweep-controller.ts';
@@ -15,6 +16,7 @@ export interface ApiContext {
   keys: RedisKeys;
   queue: RunQueue;
   ingester: EventIngester | null;
+  artifacts: ArtifactStore;
   /** Early termination and incremental proposals; started by `startApi`. */
   sweepController: SweepController;
   logger: Logger;
@@ -48,6 +50,15 @@ export function createApiContext(
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const artifacts = new ArtifactStore(
+    db,
+    redis,
+    keys,
+    artifactsDir(config),
+    config.ARTIFACT_KEEP,
+    logger.child({ component: 'artifacts' }),
+    config.ARTIFACT_WRITE_FAULT,
+  );
   const sweepController = new SweepController({
     db,
     queue,
@@ -69,6 +80,7 @@ export function createApiContext(
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
         },
         logger.child({ component: 'ingester' }),
+        artifacts,
         (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
       )
     : null;
@@ -79,6 +91,7 @@ export function createApiContext(
     keys,
     queue,
     ingester,
+    artifacts,
     sweepController,
     logger,
     async close() {

@@ -1,4 +1,5 @@
 export * from './apply-run-events.ts';
+export * from './artifacts.ts';
 export * from './create-runs.ts';
 export * from './early-stops.ts';
 export * from './metrics-csv.ts';

@@ -125,6 +125,39 @@ export const earlyStops = sqliteTable(
   (t) => [index('early_stops_sweep_id_idx').on(t.sweep_id)],
 );
 
+export const ARTIFACT_KINDS = ['final', 'best'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export const ARTIFACT_FORMATS = ['safetensors'] as const;
+export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
+
+/**
+ * Trained weights kept for users: one row per run, kind and stored format. The file lives in the
+ * artifacts directory beside the database, named by its sha256 (content-addressed: equal weights are
+ * stored once however many rows name them). A row is written only after its file is complete.
+ */
+export const artifacts = sqliteTable(
+  'artifacts',
+  {
+    run_id: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** `final`: the weights after the last epoch; `best`: at the epoch best by the sweep's metric. */
+    kind: text('kind').$type<ArtifactKind>().notNull(),
+    format: text('format').$type<ArtifactFormat>().notNull(),
+    epoch: integer('epoch').notNull(),
+    /** Attempt that produced the weights; a lower attempt never replaces a higher one's artifact. */
+    attempt: integer('attempt').notNull(),
+    /** The metric that chose `best` (the sweep's, val_acc when none) and its value at `epoch`. */
+    metric_name: text('metric_name').notNull(),
+    metric_value: real('metric_value').notNull(),
+    val_acc: real('val_acc').notNull(),
+    bytes: integer('bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.kind, t.format] }), index('artifacts_sha256_idx').on(t.sha256)],
+);
+
 export type Sweep = typeof sweeps.$inferSelect;
 export type NewSweep = typeof sweeps.$inferInsert;
 export type Run = typeof runs.$inferSelect;
@@ -133,3 +166,5 @@ export type EpochMetricsRow = typeof epochMetrics.$inferSelect;
 export type NewEpochMetricsRow = typeof epochMetrics.$inferInsert;
 export type SweepSearch = typeof sweepSearches.$inferSelect;
 export type EarlyStop = typeof earlyStops.$inferSelect;
+export type Artifact = typeof artifacts.$inferSelect;
+export type NewArtifact = typeof artifacts.$inferInsert;

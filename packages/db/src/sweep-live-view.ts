@@ -1,3 +1,4 @@
+import { bestArtifactOfSweep } from './artifacts.ts';
 import { listEarlyStops } from './early-stops.ts';
 import type { Db } from './open-database.ts';
 import { MAX_METRICS_LIMIT, queryMetrics } from './query-metrics.ts';
@@ -77,6 +78,17 @@ export function sweepLiveView(db: Db, sweepId: string) {
       }
       if (page.rows.length < MAX_METRICS_LIMIT) break;
     }
-    return { sweep, runs, curves, curves_omitted: curvesOmitted };
+    // The sweep's best kept weights, so the page links them without a second request.
+    const best = bestArtifactOfSweep(db, sweepId, sweep.metric_goal ?? 'maximize');
+    const bestWeights = best
+      ? {
+          run_id: best.run_id,
+          kind: best.kind,
+          epoch: best.epoch,
+          metric_name: best.metric_name,
+          metric_value: best.metric_value,
+        }
+      : null;
+    return { sweep, runs, curves, curves_omitted: curvesOmitted, best_weights: bestWeights };
   })();
 }

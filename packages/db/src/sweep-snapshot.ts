@@ -1,9 +1,10 @@
+import { bestArtifactOfSweep } from './artifacts.ts';
 import { listEarlyStops } from './early-stops.ts';
 import type { Db } from './open-database.ts';
 import { MAX_METRICS_LIMIT, type MetricsRow, queryMetrics } from './query-metrics.ts';
 import { listRuns } from './read-runs.ts';
 import { getSweep, type SweepWithCounts } from './read-sweeps.ts';
-import type { EarlyStop, Run } from './schema.ts';
+import type { Artifact, EarlyStop, Run } from './schema.ts';
 
 export interface SweepSnapshot {
   sweep: SweepWithCounts;
@@ -13,6 +14,8 @@ export interface SweepSnapshot {
   epochs: MetricsRow[];
   /** Why each `stopped` run was stopped, by run id. */
   earlyStops: Map<string, EarlyStop>;
+  /** The sweep's best kept weights by its metric, if any were kept. */
+  bestArtifact: Artifact | null;
 }
 
 /**
@@ -33,6 +36,7 @@ export function readSweepSnapshot(db: Db, sweepId: string): SweepSnapshot | unde
       if (page.rows.length < MAX_METRICS_LIMIT || epochs.length >= page.total) break;
     }
     const earlyStops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
-    return { sweep, runs, epochs, earlyStops };
+    const bestArtifact = bestArtifactOfSweep(db, sweepId, sweep.metric_goal ?? 'maximize') ?? null;
+    return { sweep, runs, epochs, earlyStops, bestArtifact };
   })();
 }

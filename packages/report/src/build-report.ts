@@ -115,6 +115,7 @@ export function buildReport(input: ReportInput): Report {
     excludedRuns,
     warnings,
     source: { runRows: input.runs.length, epochRows: input.epochs.length },
+    ...(input.bestWeights ? { bestWeights: input.bestWeights } : {}),
   };
 }
 

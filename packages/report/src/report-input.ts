@@ -39,6 +39,18 @@ export interface ReportInput {
   sweep: ReportSweepRow;
   runs: ReportRunRow[];
   epochs: ReportEpochRow[];
+  /** The sweep's best kept weights (an artifacts row) and where to download them, when there are any. */
+  bestWeights?: ReportBestWeights | null;
+}
+
+export interface ReportBestWeights {
+  run_id: string;
+  kind: string;
+  epoch: number;
+  metric_name: string;
+  metric_value: number;
+  /** API path of the safetensors download. */
+  url: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './adaptive-sweep-config.ts';
 export * from './catalog.ts';
 export * from './close-connection.ts';
+export * from './code-version.ts';
 export * from './env.ts';
 export * from './epoch-metrics.ts';
 export * from './logger.ts';

@@ -2,6 +2,7 @@
 import { fetchSweepLive } from './api.js';
 import { lineChart, modelStyle } from './charts.js';
 import {
+  bestWeightsLine,
   breadcrumbs,
   cancelButton,
   countsText,
@@ -59,6 +60,7 @@ export function sweepPage(id) {
   const progress = el('progress', { max: 1, value: 0, 'aria-label': 'Epochs done over all runs' });
   const progressText = el('span', {});
   const actions = el('div', { class: 'actions' });
+  const bestWeights = el('p', { class: 'summary', id: 'best-weights' });
   const charts = el('div', { class: 'charts' });
   const chartsNote = el('p', { class: 'note', hidden: true });
   /** @type {HTMLButtonElement | null} */
@@ -121,6 +123,7 @@ export function sweepPage(id) {
     summary,
     el('p', { class: 'progress-line' }, progress, ' ', progressText),
     actions,
+    bestWeights,
     el(
       'section',
       { 'aria-labelledby': 'curves-h' },
@@ -134,6 +137,7 @@ export function sweepPage(id) {
   return async () => {
     const view = await fetchSweepLive(id);
     const { sweep, runs } = view;
+    bestWeights.replaceChildren(bestWeightsLine(view.best_weights));
     document.title = `${sweep.name} · sweeplab`;
     title.textContent = sweep.name;
     const current = crumbs.querySelector('[aria-current]');

@@ -1,4 +1,4 @@
-import { cancelSweep, createSweep, getSweep, listRuns, listSweeps } from '@sweeplab/db';
+import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSweeps } from '@sweeplab/db';
 import { isIncrementalSweep, SweepConfig } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -48,7 +48,12 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           runs: params.map((p) => ({ id: newId('run'), params: p })),
         });
         await ctx.queue.enqueue(
-          runs.map((r, i) => ({ run_id: r.id, sweep_id: sweepId, params: params[i]! })),
+          runs.map((r, i) => ({
+            run_id: r.id,
+            sweep_id: sweepId,
+            params: params[i]!,
+            ...(config.metric ? { metric: config.metric } : {}),
+          })),
         );
         if (incremental) await ctx.sweepController.startSearch(sweepId);
         ctx.logger.info({ sweepId, runs: runs.length, method: config.method }, 'sweep queued');
@@ -95,7 +100,8 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['sweeps'],
-          summary: 'Stop a sweep: no further proposals, and every unfinished run cancelled',
+          summary:
+            'Stop a sweep: no further proposals, every unfinished run cancelled, its kept weights (artifacts) deleted',
           params: SweepIdParams,
         },
       },
@@ -105,8 +111,14 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         ctx.sweepController.stopSearch(id);
         const cancelled = cancelSweep(ctx.db, id);
         await ctx.queue.cancel(cancelled);
-        ctx.logger.info({ sweepId: id, cancelled: cancelled.length }, 'sweep cancelled');
-        return { id, cancelled };
+        // Cancelled runs take no new artifacts (the ingester refuses them), so none reappear after this.
+        const unreferenced = deleteArtifacts(ctx.db, { sweepId: id });
+        for (const sha of unreferenced) await ctx.artifacts.removeIfUnreferenced(sha);
+        ctx.logger.info(
+          { sweepId: id, cancelled: cancelled.length, artifactFilesDeleted: unreferenced.length },
+          'sweep cancelled',
+        );
+        return { id, cancelled, artifact_files_deleted: unreferenced.length };
       },
     );
   };

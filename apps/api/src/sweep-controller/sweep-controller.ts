@@ -254,7 +254,10 @@ export class SweepController {
         })
         .immediate();
       if (!counted) return;
-      await this.ctx.queue.enqueue([{ run_id: runId, sweep_id: sweepId, params }]);
+      const metric = plan.config.metric;
+      await this.ctx.queue.enqueue([
+        { run_id: runId, sweep_id: sweepId, params, ...(metric ? { metric } : {}) },
+      ]);
       pending.push(encodeParams(plan.space, params as unknown as Record<string, unknown>) ?? point);
       this.ctx.logger.info(
         { sweepId, runId, proposal: index + 1, method: plan.config.method },
