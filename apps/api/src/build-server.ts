@@ -18,6 +18,7 @@ import {
   MUTATING_METHODS,
   pruneUnusedSchemas,
 } from './openapi-conventions.ts';
+import { artifactRoutes } from './routes/artifact-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -111,6 +112,7 @@ export async function buildServer(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(sweepRoutes(ctx));
   await app.register(metricsRoutes(ctx));
   await app.register(reportRoutes(ctx));
+  await app.register(artifactRoutes(ctx));
   await app.register(dashboardRoutes(ctx));
   return app;
 }

@@ -10,6 +10,7 @@ import {
 } from '@sweeplab/shared';
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
+import { ApiEnv } from './config.ts';
 
 /*
  * What the API answers with, derived from the SQLite tables (drizzle-zod) and the shared contracts, so a
@@ -53,17 +54,41 @@ export const SweepDetail = SweepRecord.extend({ runs: z.array(RunRecord) })
   .meta({ id: 'SweepDetail', description: 'A sweep, its counts by status and its runs' });
 
 export const CreatedSweep = SweepRow.extend({
-  runs: z.array(z.object({ id: z.string(), status: RunStatus, params: z.unknown() })),
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      status: RunStatus,
+      params: z.unknown().optional().describe('absent for bayes sweeps: their runs are proposed later'),
+    }),
+  ),
 }).meta({ id: 'CreatedSweep', description: 'The sweep just queued, with the id and parameters of each run' });
 
 export const SweepCancellation = z
-  .object({ id: z.string(), cancelled: z.array(z.string()).describe('ids of the runs cancelled') })
+  .object({
+    id: z.string(),
+    cancelled: z.array(z.string()).describe('ids of the runs cancelled'),
+    artifact_files_deleted: z.number().int().describe('weight files removed with the sweep'),
+  })
   .meta({ id: 'SweepCancellation' });
 
 export const Worker = WorkerHeartbeat.meta({
   id: 'Worker',
   description: 'A live worker (its last heartbeat)',
 });
+
+export const WorkerList = z
+  .object({
+    workers: z.array(Worker),
+    artifacts: z
+      .object({
+        files: z.number().int().describe('distinct weight files on disk'),
+        bytes: z.number().int(),
+        rows: z.number().int().describe('artifact records (several may share one file)'),
+        keep: ApiEnv.shape.ARTIFACT_KEEP,
+      })
+      .describe('the kept weights: disk use and the ARTIFACT_KEEP policy'),
+  })
+  .meta({ id: 'WorkerList', description: 'Live workers, and the disk use of kept weights' });
 
 /** A mask selecting `fields` for zod's pick: the field lists are the shared schemas' own. */
 function fieldMask<K extends string>(fields: readonly K[]): Record<K, true> {

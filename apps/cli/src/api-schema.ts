@@ -116,11 +116,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A sweep: config, counts by status, runs */
+        /** A sweep: config, counts by status, search progress, early stops, runs */
         get: operations["getSweep"];
         put?: never;
         post?: never;
-        /** Cancel every unfinished run of a sweep */
+        /** Stop a sweep: no further proposals, every unfinished run cancelled, its kept weights (artifacts) deleted */
         delete: operations["cancelSweep"];
         options?: never;
         head?: never;
@@ -161,6 +161,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trained weights kept for a run: best (by the sweep metric) and final */
+        get: operations["listRunArtifacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a run’s weights: safetensors with PyTorch names and layouts, or the same tensors as JSON */
+        get: operations["listRunWeights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}/best": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sweep’s best run by its metric (val_acc when none) and a link to its weights */
+        get: operations["getSweepBest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Class probabilities from a run's weights for up to 64 images: a PNG/JPEG body, or JSON {images: [base64 PNG/JPEG], arrays: [28×28 in [0,1]]} */
+        post: operations["predictRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sweeps/{id}/live": {
         parameters: {
             query?: never;
@@ -194,8 +262,9 @@ export interface components {
             runs: {
                 id: string;
                 /** @enum {string} */
-                status: "queued" | "running" | "completed" | "failed" | "cancelled";
-                params: unknown;
+                status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
+                /** @description absent for bayes sweeps: their runs are proposed later */
+                params?: unknown;
             }[];
         };
         /** @description One epoch of one run: the metrics table row */
@@ -238,7 +307,7 @@ export interface components {
         MetricsRow: {
             sweep_id: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             /** @enum {string} */
             model: "cnn" | "resnet" | "plain";
             /** @enum {string} */
@@ -284,7 +353,7 @@ export interface components {
             train_subset: number | null;
             val_subset: number | null;
             /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
             worker: string | null;
             backend: string | null;
@@ -303,6 +372,7 @@ export interface components {
             completed: number;
             failed: number;
             cancelled: number;
+            stopped: number;
         };
         /** @description A run and its epochs in order */
         RunWithMetrics: {
@@ -320,7 +390,7 @@ export interface components {
             train_subset: number | null;
             val_subset: number | null;
             /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
             worker: string | null;
             backend: string | null;
@@ -349,6 +419,8 @@ export interface components {
             id: string;
             /** @description ids of the runs cancelled */
             cancelled: string[];
+            /** @description weight files removed with the sweep */
+            artifact_files_deleted: number;
         };
         /** @description A sweep, its counts by status and its runs */
         SweepDetail: {
@@ -376,6 +448,23 @@ export interface components {
             images_per_second: number;
             started_at: number;
             last_heartbeat: number;
+        };
+        /** @description Live workers, and the disk use of kept weights */
+        WorkerList: {
+            workers: components["schemas"]["Worker"][];
+            /** @description the kept weights: disk use and the ARTIFACT_KEEP policy */
+            artifacts: {
+                /** @description distinct weight files on disk */
+                files: number;
+                bytes: number;
+                /** @description artifact records (several may share one file) */
+                rows: number;
+                /**
+                 * @default all
+                 * @enum {string}
+                 */
+                keep: "all" | "best" | "final";
+            };
         };
     };
     responses: never;
@@ -462,15 +551,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Live workers, and the disk use of kept weights */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        workers: components["schemas"]["Worker"][];
-                    };
+                    "application/json": components["schemas"]["WorkerList"];
                 };
             };
             /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
@@ -488,7 +575,7 @@ export interface operations {
         parameters: {
             query?: {
                 sweep_id?: string;
-                status?: "queued" | "running" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             };
             header?: never;
             path?: never;
@@ -769,7 +856,18 @@ export interface operations {
                     command?: string[];
                     project?: string;
                     entity?: string;
-                    early_terminate?: unknown;
+                    early_terminate?: {
+                        /** @enum {string} */
+                        type: "hyperband";
+                        min_iter?: number;
+                        max_iter?: number;
+                        s?: number;
+                        /** @default 3 */
+                        eta?: number;
+                        /** @default true */
+                        strict?: boolean;
+                    };
+                    max_concurrent?: number;
                     sampler_seed?: number;
                 };
             };
@@ -926,7 +1024,7 @@ export interface operations {
                 sweep_id?: string;
                 model?: "cnn" | "resnet" | "plain";
                 dataset?: "mnist" | "fashion-mnist";
-                status?: "queued" | "running" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
                 lr?: number;
                 format?: "json" | "csv";
                 limit?: number;
@@ -991,6 +1089,198 @@ export interface operations {
             };
             /** @description No such resource (`issues[0].field` is `params.id`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRunArtifacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (this response is not described yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRunWeights: {
+        parameters: {
+            query?: {
+                kind?: "best" | "final";
+                format?: "safetensors" | "json";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (this response is not described yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSweepBest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (this response is not described yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    predictRun: {
+        parameters: {
+            query?: {
+                kind?: "best" | "final";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success (this response is not described yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong `Authorization: Bearer <API_TOKEN>` (only when the API runs with API_TOKEN set) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Content-Type (JSON, or YAML for sweeps) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
