@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createRun, markCancelled } from '@sweeplab/db';
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import { newId } from './ids.ts';
 import { createTestApi } from './test-api.ts';
 
@@ -21,7 +22,16 @@ const securedApp = await api.variant({ API_TOKEN: TOKEN });
 const cancelledRun = newId('run');
 createRun(db, {
   id: cancelledRun,
-  params: { model: 'cnn', dataset: 'mnist', lr: 0.1, epochs: 1, batch_size: 64, seed: 0, momentum: 0 },
+  params: {
+    model: 'cnn',
+    dataset: 'mnist',
+    lr: 0.1,
+    epochs: 1,
+    batch_size: 64,
+    seed: 0,
+    momentum: 0,
+    ...REFERENCE_RECIPE,
+  },
 });
 markCancelled(db, cancelledRun);
 const unknownRun = newId('run');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRun, getRun } from '@sweeplab/db';
-import type { RunEvent } from '@sweeplab/shared';
+import { REFERENCE_RECIPE, type RunEvent } from '@sweeplab/shared';
 import { EventIngester } from './event-ingester.ts';
 import { createTestApi, type TestApi } from './test-api.ts';
 
@@ -19,6 +19,7 @@ const params = {
   batch_size: 64,
   seed: 0,
   momentum: 0,
+  ...REFERENCE_RECIPE,
 } as const;
 const metrics = (epoch: number) => ({
   epoch,

@@ -47,16 +47,16 @@ function statements(client: Database.Database): Statements {
     fenceOnly: client.prepare('UPDATE runs SET attempt = max(attempt, ?) WHERE id = ?'),
     insertEpoch: client.prepare(
       `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
-         epoch_seconds, images_per_second, recorded_at)
+         epoch_seconds, images_per_second, lr, recorded_at)
        VALUES (@run_id, @epoch, @attempt, @train_loss, @train_acc, @val_loss, @val_acc,
-         @epoch_seconds, @images_per_second, @recorded_at)
+         @epoch_seconds, @images_per_second, @lr, @recorded_at)
        ON CONFLICT (run_id, epoch) DO NOTHING`,
     ),
     selectEpochAttempt: client.prepare('SELECT attempt FROM epoch_metrics WHERE run_id = ? AND epoch = ?'),
     replaceEpoch: client.prepare(
       `UPDATE epoch_metrics SET attempt = @attempt, train_loss = @train_loss, train_acc = @train_acc,
          val_loss = @val_loss, val_acc = @val_acc, epoch_seconds = @epoch_seconds,
-         images_per_second = @images_per_second, recorded_at = @recorded_at
+         images_per_second = @images_per_second, lr = @lr, recorded_at = @recorded_at
        WHERE run_id = @run_id AND epoch = @epoch AND attempt <= @attempt`,
     ),
     finish: client.prepare(
@@ -131,6 +131,7 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
           val_acc: m.val_acc,
           epoch_seconds: m.epoch_seconds,
           images_per_second: m.images_per_second,
+          lr: m.lr ?? null,
           recorded_at: at,
         };
         if (s.insertEpoch.run(row).changes === 1) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import { applyRunEvents } from './apply-run-events.ts';
 import { createRun, createSweep } from './create-runs.ts';
 import { csvField, metricsToCsv } from './metrics-csv.ts';
@@ -46,6 +47,7 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       batch_size: 64,
       momentum: 0,
       seed: 1,
+      ...REFERENCE_RECIPE,
       status: 'running',
       epoch: 1,
       train_loss: 1,
@@ -54,6 +56,7 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       val_acc: 0.9,
       epoch_seconds: 2,
       images_per_second: 1000,
+      epoch_lr: null,
     } satisfies MetricsRow);
   } finally {
     t.close();
@@ -89,9 +92,10 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     const { rows } = queryMetrics(t.db, { runId: 'cnn-a', limit: 1 });
     assert.equal(
       metricsToCsv(rows),
-      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,status,epoch,train_loss,train_acc,val_loss,' +
-        'val_acc,epoch_seconds,images_per_second\r\n' +
-        'cnn-a,s1,cnn,mnist,0.1,64,0,0,running,1,1,0.5,0.4,0.9,2,1000\r\n',
+      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,optimizer,nesterov,weight_decay,lr_schedule,' +
+        'lr_step_epochs,lr_gamma,warmup_epochs,depth,status,epoch,train_loss,train_acc,val_loss,' +
+        'val_acc,epoch_seconds,images_per_second,epoch_lr\r\n' +
+        'cnn-a,s1,cnn,mnist,0.1,64,0,0,sgd,false,0,constant,,0.1,0,1,running,1,1,0.5,0.4,0.9,2,1000,\r\n',
     );
     const single = queryMetrics(t.db, { runId: 'fashion', limit: 1 }).rows;
     assert.match(metricsToCsv(single), /\r\nfashion,,cnn,fashion-mnist,/);

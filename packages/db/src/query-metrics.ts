@@ -1,4 +1,4 @@
-import type { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
+import type { DatasetName, LrScheduleName, ModelName, OptimizerName, RunStatus } from '@sweeplab/shared';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './open-database.ts';
 import { epochMetrics, runs } from './schema.ts';
@@ -13,6 +13,14 @@ export interface MetricsRow {
   batch_size: number;
   momentum: number;
   seed: number;
+  optimizer: OptimizerName;
+  nesterov: boolean;
+  weight_decay: number;
+  lr_schedule: LrScheduleName;
+  lr_step_epochs: number | null;
+  lr_gamma: number;
+  warmup_epochs: number;
+  depth: number;
   status: RunStatus;
   epoch: number;
   train_loss: number;
@@ -21,6 +29,8 @@ export interface MetricsRow {
   val_acc: number;
   epoch_seconds: number;
   images_per_second: number;
+  /** The lr this epoch trained at (schedule applied); null for epochs recorded before #11. */
+  epoch_lr: number | null;
 }
 
 /** Column order of MetricsRow, used for the CSV header. */
@@ -33,6 +43,14 @@ export const METRICS_COLUMNS = [
   'batch_size',
   'momentum',
   'seed',
+  'optimizer',
+  'nesterov',
+  'weight_decay',
+  'lr_schedule',
+  'lr_step_epochs',
+  'lr_gamma',
+  'warmup_epochs',
+  'depth',
   'status',
   'epoch',
   'train_loss',
@@ -41,6 +59,7 @@ export const METRICS_COLUMNS = [
   'val_acc',
   'epoch_seconds',
   'images_per_second',
+  'epoch_lr',
 ] as const satisfies readonly (keyof MetricsRow)[];
 
 export interface MetricsFilter {
@@ -51,6 +70,14 @@ export interface MetricsFilter {
   status?: RunStatus;
   /** Exact match on the stored value (the same literal the run was submitted with). */
   lr?: number;
+  optimizer?: OptimizerName;
+  nesterov?: boolean;
+  weight_decay?: number;
+  lr_schedule?: LrScheduleName;
+  warmup_epochs?: number;
+  depth?: number;
+  momentum?: number;
+  batch_size?: number;
   limit: number;
   offset?: number;
 }
@@ -73,6 +100,14 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
   if (filter.dataset !== undefined) conditions.push(eq(runs.dataset, filter.dataset));
   if (filter.status !== undefined) conditions.push(eq(runs.status, filter.status));
   if (filter.lr !== undefined) conditions.push(eq(runs.lr, filter.lr));
+  if (filter.optimizer !== undefined) conditions.push(eq(runs.optimizer, filter.optimizer));
+  if (filter.nesterov !== undefined) conditions.push(eq(runs.nesterov, filter.nesterov));
+  if (filter.weight_decay !== undefined) conditions.push(eq(runs.weight_decay, filter.weight_decay));
+  if (filter.lr_schedule !== undefined) conditions.push(eq(runs.lr_schedule, filter.lr_schedule));
+  if (filter.warmup_epochs !== undefined) conditions.push(eq(runs.warmup_epochs, filter.warmup_epochs));
+  if (filter.depth !== undefined) conditions.push(eq(runs.depth, filter.depth));
+  if (filter.momentum !== undefined) conditions.push(eq(runs.momentum, filter.momentum));
+  if (filter.batch_size !== undefined) conditions.push(eq(runs.batch_size, filter.batch_size));
   const where = and(...conditions);
 
   const rows = db
@@ -85,6 +120,14 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
       batch_size: runs.batch_size,
       momentum: runs.momentum,
       seed: runs.seed,
+      optimizer: runs.optimizer,
+      nesterov: runs.nesterov,
+      weight_decay: runs.weight_decay,
+      lr_schedule: runs.lr_schedule,
+      lr_step_epochs: runs.lr_step_epochs,
+      lr_gamma: runs.lr_gamma,
+      warmup_epochs: runs.warmup_epochs,
+      depth: runs.depth,
       status: runs.status,
       epoch: epochMetrics.epoch,
       train_loss: epochMetrics.train_loss,
@@ -93,6 +136,7 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
       val_acc: epochMetrics.val_acc,
       epoch_seconds: epochMetrics.epoch_seconds,
       images_per_second: epochMetrics.images_per_second,
+      epoch_lr: epochMetrics.lr,
     })
     .from(epochMetrics)
     .innerJoin(runs, eq(epochMetrics.run_id, runs.id))

@@ -9,5 +9,7 @@ export const EpochMetrics = z.object({
   val_acc: z.number().min(0).max(1),
   epoch_seconds: z.number().min(0),
   images_per_second: z.number().min(0),
+  /** Learning rate this epoch trained at (schedule and warmup applied); absent from older workers. */
+  lr: z.number().min(0).optional(),
 });
 export type EpochMetrics = z.infer<typeof EpochMetrics>;

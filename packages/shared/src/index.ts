@@ -6,6 +6,8 @@ export * from './logger.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
 export * from './run-params.ts';
+export * from './sweep-compat.ts';
 export * from './sweep-config.ts';
+export * from './sweep-distributions.ts';
 export * from './train-job.ts';
 export * from './worker-heartbeat.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RunParams, runParamsSchema } from './run-params.ts';
+import { REFERENCE_RECIPE, RunParams, runParamsSchema } from './run-params.ts';
 
 test('fills the reference defaults', () => {
   const p = RunParams.parse({ model: 'resnet', lr: 0.1, epochs: 30 });
@@ -12,6 +12,7 @@ test('fills the reference defaults', () => {
     batch_size: 64,
     seed: 0,
     momentum: 0,
+    ...REFERENCE_RECIPE,
   });
 });
 

@@ -1,5 +1,5 @@
 import { cancelSweep, createSweep, getSweep, listRuns, listSweeps } from '@sweeplab/db';
-import { SweepConfig } from '@sweeplab/shared';
+import { defaultSweepName, SweepConfig, sweepMetric, sweepWarnings } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
@@ -26,21 +26,24 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const config = request.body;
         const params = expandSweep(config, limits);
+        const warnings = sweepWarnings(config);
         const sweepId = newId('swp');
         const { sweep, runs } = createSweep(ctx.db, {
           id: sweepId,
-          name: config.name,
+          name: config.name ?? defaultSweepName(config),
           method: config.method === 'random' ? 'random' : 'grid',
+          // As submitted (W&B names); the runs carry ours.
           config,
-          metric: config.metric ?? null,
+          metric: sweepMetric(config),
           runs: params.map((p) => ({ id: newId('run'), params: p })),
         });
         await ctx.queue.enqueue(
           runs.map((r, i) => ({ run_id: r.id, sweep_id: sweepId, params: params[i]! })),
         );
-        ctx.logger.info({ sweepId, runs: runs.length, method: config.method }, 'sweep queued');
+        ctx.logger.info({ sweepId, runs: runs.length, method: config.method, warnings }, 'sweep queued');
         return reply.status(201).send({
           ...sweep,
+          warnings,
           runs: runs.map((r, i) => ({ id: r.id, status: r.status, params: params[i] })),
         });
       },
