@@ -12,7 +12,9 @@ import { z } from 'zod';
  * time through `sampleParameter`.
  */
 
-const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()], {
+  error: 'must be a finite number, a string, true/false or null',
+});
 export type ParameterValue = z.infer<typeof scalar>;
 
 const finite = z.number('must be a number').finite('must be a finite number');
