@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EpochMetrics, RunParams } from '@sweeplab/shared';
+import { type EpochMetrics, learningRateAt, type RunParams } from '@sweeplab/shared';
 
 /**
  * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
@@ -40,6 +40,7 @@ export async function trainSynthetic(options: {
       val_acc: Math.min(1, 0.5 + 0.48 * progress - jitter),
       epoch_seconds: seconds,
       images_per_second: seconds > 0 ? (params.train_subset ?? 60_000) / seconds : 0,
+      lr: learningRateAt(params, epoch),
     };
     await options.onEpoch(metrics, encodeSyntheticCheckpoint(epoch));
   }

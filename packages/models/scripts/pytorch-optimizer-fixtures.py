@@ -7,7 +7,8 @@ records the lr torch.optim.lr_scheduler gives every epoch (SequentialLR: LinearL
 schedule), stepped once per epoch.
 
 usage: /usr/bin/python3 packages/models/scripts/pytorch-optimizer-fixtures.py
-       (writes packages/models/src/training/fixtures/torch-optimizers.json and torch-lr-schedules.json)
+       (writes packages/models/src/training/fixtures/torch-optimizers.json and
+       packages/shared/src/fixtures/torch-lr-schedules.json)
 """
 import json
 import os
@@ -15,6 +16,7 @@ import os
 import torch
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'src', 'training', 'fixtures')
+SCHEDULES_OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'src', 'fixtures')
 STEPS = 5
 LR_FACTORS = [1.0, 1.0, 0.5, 0.5, 0.1]
 
@@ -121,7 +123,7 @@ if __name__ == '__main__':
     with open(os.path.join(OUT, 'torch-optimizers.json'), 'w') as f:
         json.dump(optimizer_fixture(), f, indent=1)
         f.write('\n')
-    with open(os.path.join(OUT, 'torch-lr-schedules.json'), 'w') as f:
+    with open(os.path.join(SCHEDULES_OUT, 'torch-lr-schedules.json'), 'w') as f:
         json.dump(schedule_fixture(), f, indent=1)
         f.write('\n')
-    print('wrote', OUT)
+    print('wrote', OUT, SCHEDULES_OUT)

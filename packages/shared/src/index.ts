@@ -3,6 +3,7 @@ export * from './close-connection.ts';
 export * from './env.ts';
 export * from './epoch-metrics.ts';
 export * from './logger.ts';
+export * from './lr-schedule.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
 export * from './run-params.ts';

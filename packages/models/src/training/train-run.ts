@@ -1,5 +1,5 @@
 import type { EpochMetrics, RunParams } from '@sweeplab/shared';
-import { RunParams as RunParamsSchema } from '@sweeplab/shared';
+import { learningRateAt, RunParams as RunParamsSchema } from '@sweeplab/shared';
 import { type BackendInfo, currentBackend, initBackend } from '../backend/backend.ts';
 import { TRAINING_DEFAULTS, trainingConfig } from '../config.ts';
 import { disposeBatch, makeBatch } from '../data/batch.ts';
@@ -11,7 +11,6 @@ import { ModelWeights } from '../models/model-weights.ts';
 import { createPrng, shuffledIndices } from '../random/prng.ts';
 import { assertCheckpointMatches, decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { evaluate, yieldToEventLoop } from './evaluate.ts';
-import { learningRateAt } from './lr-schedule.ts';
 import { createOptimizer } from './optimizer.ts';
 import { trainStep } from './train-step.ts';
 

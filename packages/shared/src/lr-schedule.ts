@@ -1,4 +1,4 @@
-import type { RunParams } from '@sweeplab/shared';
+import type { RunParams } from './run-params.ts';
 
 export type LrScheduleParams = Pick<
   RunParams,

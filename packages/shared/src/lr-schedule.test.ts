@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { type LrScheduleParams, learningRateAt } from './lr-schedule.ts';
 
-/** Per-epoch lr from torch.optim.lr_scheduler (scripts/pytorch-optimizer-fixtures.py). */
+/** Per-epoch lr from torch.optim.lr_scheduler (packages/models/scripts/pytorch-optimizer-fixtures.py). */
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/torch-lr-schedules.json', import.meta.url), 'utf8'),
 ) as {
