@@ -1,6 +1,6 @@
 import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
 import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
-import { PARAMETER_COUNTS } from './parameter-counts.ts';
+import { parameterCounts } from './parameter-counts.ts';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -31,6 +31,14 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     device: r.device,
     error: r.error,
     attempt: r.attempt,
+    optimizer: r.optimizer,
+    nesterov: r.nesterov,
+    weight_decay: r.weight_decay,
+    lr_schedule: r.lr_schedule,
+    lr_step_epochs: r.lr_step_epochs,
+    lr_gamma: r.lr_gamma,
+    warmup_epochs: r.warmup_epochs,
+    depth: r.depth,
   }));
 
   const epochs: ReportEpochRow[] = [];
@@ -59,6 +67,6 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
     runs,
     epochs,
-    parameterCounts: { ...PARAMETER_COUNTS },
+    parameterCounts: parameterCounts(runs),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import {
   buildReport,
   type ReportEpochRow,
@@ -97,6 +98,7 @@ export function sampleInput(): ReportInput {
     lr: 0.1,
     batch_size: 64,
     momentum: 0,
+    ...REFERENCE_RECIPE,
     epochs: 30,
     train_subset: null,
     val_subset: null,

@@ -1,4 +1,10 @@
-import { MODEL_NAMES, RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
+import {
+  MODEL_NAMES,
+  REFERENCE_RECIPE,
+  RUN_STATUSES,
+  type RunStatus,
+  TRAINING_RECIPE_FIELDS,
+} from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
 import { mean, summarize } from './descriptive-stats.ts';
 import type {
@@ -119,7 +125,18 @@ function conditionOf(run: ReportRunRow): Condition {
     epochs: run.epochs,
     train_subset: run.train_subset,
     val_subset: run.val_subset,
-  };
+    ...Object.fromEntries(TRAINING_RECIPE_FIELDS.map((f) => [f, run[f]])),
+  } as Condition;
+}
+
+/** Key of a model's parameter count: the name at depth 1, `name/depth N` for deeper variants. */
+export function parameterCountKey(model: string, depth: number): string {
+  return depth === 1 ? model : `${model}/depth ${depth}`;
+}
+
+/** The recipe fields that differ from the reference, as `key=value` (none for a reference run). */
+function recipeParts(c: Condition): string[] {
+  return TRAINING_RECIPE_FIELDS.filter((f) => c[f] !== REFERENCE_RECIPE[f]).map((f) => `${f}=${c[f]}`);
 }
 
 export function conditionKey(c: Condition): string {
@@ -131,6 +148,8 @@ export function conditionKey(c: Condition): string {
     `ep=${c.epochs}`,
     `train=${c.train_subset ?? 'all'}`,
     `val=${c.val_subset ?? 'all'}`,
+    // Appended only when set, so reference-recipe keys stay as they were.
+    ...recipeParts(c),
   ].join('|');
 }
 
@@ -147,8 +166,19 @@ function compareConditions(a: Condition, b: Condition): number {
     a.epochs - b.epochs ||
     (a.train_subset ?? Number.POSITIVE_INFINITY) - (b.train_subset ?? Number.POSITIVE_INFINITY) ||
     (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
+    compareRecipes(a, b) ||
     a.lr - b.lr
   );
+}
+
+function compareRecipes(a: Condition, b: Condition): number {
+  for (const f of TRAINING_RECIPE_FIELDS) {
+    const x = a[f] ?? -1;
+    const y = b[f] ?? -1;
+    if (x === y) continue;
+    return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+  }
+  return 0;
 }
 
 /** The catalog's order (cnn, resnet, plain) mirrors the reference table; unknown models follow by name. */
@@ -286,7 +316,7 @@ function buildGroup(
     finals.set(model, finalValues);
     models.push({
       model,
-      parameters: parameterCounts[model] ?? null,
+      parameters: parameterCounts[parameterCountKey(model, condition.depth)] ?? null,
       backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
       devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
       seeds: used.map((r) => r.seed),

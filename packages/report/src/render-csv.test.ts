@@ -20,7 +20,7 @@ test('one row per model × condition × checkpoint, CRLF, full-precision numbers
   assert.ok(Math.abs(Number(f[13]) - 0.02) < 1e-12);
   assert.ok(Math.abs(Number(f[14]) - 0.9743333333333334) < 1e-12);
   // cnn at lr 0.05 is still running: n = 0 and empty statistics, not zeros.
-  assert.ok(lines.includes('sw_1,mnist,0.05,64,0,3,,,cnn,,1,0,,,,'));
+  assert.ok(lines.includes('sw_1,mnist,0.05,64,0,3,,,cnn,,1,0,,,,,sgd,false,0,constant,,0.1,0,1'));
 });
 
 test('fields with commas or quotes are quoted (RFC 4180)', () => {

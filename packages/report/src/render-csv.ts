@@ -1,3 +1,4 @@
+import { TRAINING_RECIPE_FIELDS } from '@sweeplab/shared';
 import { csvField } from './escape.ts';
 import type { Report } from './report.ts';
 
@@ -18,6 +19,8 @@ export const CSV_COLUMNS = [
   'train_loss_std',
   'val_acc_mean',
   'val_acc_std',
+  // The recipe columns came later; appended so existing column positions hold.
+  ...TRAINING_RECIPE_FIELDS,
 ] as const;
 
 /**
@@ -49,6 +52,7 @@ export function renderCsv(report: Report): string {
           cell?.trainLoss?.std ?? null,
           cell?.valAcc?.mean ?? null,
           cell?.valAcc?.std ?? null,
+          ...TRAINING_RECIPE_FIELDS.map((f) => c[f]),
         ];
         lines.push(row.map(csvField).join(','));
       }

@@ -1,4 +1,4 @@
-import type { RunStatus } from '@sweeplab/shared';
+import type { RunStatus, TrainingRecipe } from '@sweeplab/shared';
 
 /**
  * What the report is computed from: the sweep, run and epoch rows exactly as they sit in the
@@ -13,7 +13,8 @@ export interface ReportSweepRow {
   metric?: { name: string; goal: 'maximize' | 'minimize' } | null;
 }
 
-export interface ReportRunRow {
+/** A run row; the training recipe (optimizer, schedule, depth, ...) is part of what makes runs comparable. */
+export interface ReportRunRow extends TrainingRecipe {
   id: string;
   model: string;
   dataset: string;
@@ -46,7 +47,10 @@ export interface ReportInput {
   sweep: ReportSweepRow;
   runs: ReportRunRow[];
   epochs: ReportEpochRow[];
-  /** model name → trainable parameter count; models missing here are reported as "unknown". */
+  /**
+   * Trainable parameter counts by `parameterCountKey(model, depth)` (the model name at depth 1); models
+   * missing here are reported as "unknown".
+   */
   parameterCounts: Record<string, number>;
 }
 

@@ -1,4 +1,4 @@
-import type { RunStatus } from '@sweeplab/shared';
+import type { RunStatus, TrainingRecipe } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
@@ -30,8 +30,12 @@ export interface Report {
   source: { runRows: number; epochRows: number };
 }
 
-/** Every parameter except model and seed: runs sharing these are comparable across models. */
-export interface Condition {
+/**
+ * Every parameter except model and seed: runs sharing these are comparable across models. A sweep
+ * over optimizers, schedules or depths therefore gets one group per recipe, and the models are compared
+ * inside each (depth 3 resnet against depth 3 plain).
+ */
+export interface Condition extends TrainingRecipe {
   dataset: string;
   lr: number;
   batch_size: number;
