@@ -109,3 +109,50 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     t.close();
   }
 });
+
+test('recipe parameters are stored, filterable, and each epoch keeps the lr it trained at', () => {
+  const t = testDb('metrics-recipe');
+  try {
+    createRun(t.db, {
+      id: 'adam-cos',
+      params: params({
+        model: 'resnet',
+        optimizer: 'adamw',
+        weight_decay: 0.01,
+        lr_schedule: 'cosine',
+        warmup_epochs: 1,
+        depth: 2,
+      }),
+    });
+    createRun(t.db, { id: 'sgd-ref', params: params({ model: 'resnet' }) });
+    const epoch = (run: string, e: number, lr: number) => {
+      const event = ev.epoch(run, e);
+      if (event.type === 'epoch') event.metrics.lr = lr;
+      return event;
+    };
+    applyRunEvents(t.db, [
+      ev.started('adam-cos'),
+      epoch('adam-cos', 1, 0.05),
+      epoch('adam-cos', 2, 0.1),
+      ev.started('sgd-ref'),
+      ev.epoch('sgd-ref', 1),
+    ]);
+    const adam = queryMetrics(t.db, { optimizer: 'adamw', depth: 2, lr_schedule: 'cosine', limit: 10 });
+    assert.equal(adam.total, 2);
+    assert.deepEqual(
+      adam.rows.map((r) => [r.run_id, r.epoch, r.epoch_lr, r.weight_decay, r.warmup_epochs, r.nesterov]),
+      [
+        ['adam-cos', 1, 0.05, 0.01, 1, false],
+        ['adam-cos', 2, 0.1, 0.01, 1, false],
+      ],
+    );
+    const reference = queryMetrics(t.db, { optimizer: 'sgd', depth: 1, limit: 10 }).rows;
+    assert.deepEqual(
+      reference.map((r) => [r.run_id, r.epoch_lr]),
+      [['sgd-ref', null]],
+      'an epoch event without lr (an older worker) stores null',
+    );
+  } finally {
+    t.close();
+  }
+});

@@ -1,8 +1,8 @@
-import type { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
+import type { DatasetName, ModelName, RunStatus, TrainingRecipe } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 
 /** One line per run: its parameters and what its epochs add up to (null metrics when it has none). */
-export interface RunSummary {
+export interface RunSummary extends TrainingRecipe {
   run_id: string;
   sweep_id: string | null;
   model: ModelName;
@@ -32,6 +32,7 @@ export interface RunSummary {
 const SUMMARY_SQL = `
 SELECT r.id AS run_id, r.sweep_id, r.model, r.dataset, r.lr, r.epochs, r.batch_size, r.momentum, r.seed,
   r.train_subset, r.val_subset, r.status, r.attempt,
+  r.optimizer, r.nesterov, r.weight_decay, r.lr_schedule, r.lr_step_epochs, r.lr_gamma, r.warmup_epochs, r.depth,
   (SELECT count(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs_done,
   (SELECT max(val_acc) FROM epoch_metrics m WHERE m.run_id = r.id) AS best_val_acc,
   (SELECT epoch FROM epoch_metrics m WHERE m.run_id = r.id ORDER BY val_acc DESC, epoch ASC LIMIT 1)
@@ -55,5 +56,9 @@ export function runSummaries(db: Db, filter: { sweepId?: string; runId?: string 
     params.runId = filter.runId;
   }
   const sqlText = `${SUMMARY_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.queued_at, r.rowid`;
-  return db.$client.prepare(sqlText).all(params) as RunSummary[];
+  const rows = db.$client.prepare(sqlText).all(params) as (Omit<RunSummary, 'nesterov'> & {
+    nesterov: number;
+  })[];
+  // Raw SQL sees SQLite's 0/1; the column is a boolean everywhere else.
+  return rows.map((r) => ({ ...r, nesterov: r.nesterov === 1 }));
 }

@@ -1,10 +1,16 @@
-import type { DatasetName, ModelName } from '@sweeplab/shared';
+import {
+  type DatasetName,
+  type ModelName,
+  REFERENCE_RECIPE,
+  TRAINING_RECIPE_FIELDS,
+  type TrainingRecipe,
+} from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { type RunSummary, runSummaries } from './run-summaries.ts';
 import { describe, type Stat } from './statistics.ts';
 
 /** Everything that defines a configuration except the seed, which is the replicate dimension. */
-export interface ComparisonParams {
+export interface ComparisonParams extends TrainingRecipe {
   model: ModelName;
   dataset: DatasetName;
   lr: number;
@@ -50,6 +56,7 @@ function paramsOf(r: RunSummary): ComparisonParams {
     momentum: r.momentum,
     train_subset: r.train_subset,
     val_subset: r.val_subset,
+    ...(Object.fromEntries(TRAINING_RECIPE_FIELDS.map((f) => [f, r[f]])) as TrainingRecipe),
   };
 }
 
@@ -64,6 +71,7 @@ function labelOf(p: ComparisonParams): string {
   ];
   if (p.train_subset !== null) parts.push(`train_subset=${p.train_subset}`);
   if (p.val_subset !== null) parts.push(`val_subset=${p.val_subset}`);
+  for (const f of TRAINING_RECIPE_FIELDS) if (p[f] !== REFERENCE_RECIPE[f]) parts.push(`${f}=${p[f]}`);
   return parts.join(' ');
 }
 
