@@ -1,5 +1,5 @@
-import { getRun, listQueuedRunIds, listRuns, runParamsOf, setRunStatus } from '@sweeplab/db';
-import type { TrainJobPayload } from '@sweeplab/shared';
+import { getRun, listQueuedRunIds, listRuns, setRunStatus } from '@sweeplab/db';
+import { runParamsFromRow, type TrainJobPayload } from '@sweeplab/shared';
 import type { ApiContext } from './api-context.ts';
 
 export interface ReconcileResult {
@@ -15,7 +15,7 @@ function payloadOf(ctx: ApiContext, id: string): TrainJobPayload | null {
   return {
     run_id: id,
     sweep_id: run.sweep_id,
-    params: runParamsOf(run),
+    params: runParamsFromRow(run),
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  createPrng,
   describeSpec,
   gridValueCount,
   gridValues,
@@ -16,18 +17,6 @@ import { type FieldIssue, validationError, zodIssues } from './errors.ts';
 export interface ExpansionLimits {
   maxEpochs: number;
   maxRunsPerSweep: number;
-}
-
-/** Seeded PRNG (mulberry32): a random sweep with a sampler_seed expands the same way every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A file that does not sweep `model` trains the reference network (sweepWarnings says so). */
@@ -74,7 +63,9 @@ export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunPa
         { field: 'body.run_cap', message: `must be at most MAX_RUNS_PER_SWEEP (${limits.maxRunsPerSweep})` },
       ]);
     }
-    const rand = mulberry32(config.sampler_seed ?? 0);
+    // Seeded: a random sweep with a sampler_seed expands the same way every time.
+    const prng = createPrng(config.sampler_seed ?? 0, 'sweep-sampler');
+    const rand = () => prng.next();
     combos = Array.from({ length: runCap }, () =>
       sampleParameters(specs as Record<string, ParameterSpec>, rand),
     );

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EpochMetrics, learningRateAt, type RunParams } from '@sweeplab/shared';
+import { type EpochMetrics, learningRateAt, PermanentError, type RunParams } from '@sweeplab/shared';
 
 /**
  * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
@@ -40,7 +40,7 @@ export async function trainSynthetic(options: {
       val_acc: Math.min(1, 0.5 + 0.48 * progress - jitter),
       epoch_seconds: seconds,
       images_per_second: seconds > 0 ? (params.train_subset ?? 60_000) / seconds : 0,
-      lr: learningRateAt(params, epoch),
+      epoch_lr: learningRateAt(params, epoch),
     };
     await options.onEpoch(metrics, encodeSyntheticCheckpoint(epoch));
   }
@@ -53,10 +53,21 @@ export function encodeSyntheticCheckpoint(epoch: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ synthetic: 1, epoch }));
 }
 
+/** The synthetic trainer's CheckpointError: a foreign checkpoint stays foreign on every retry. */
+export class SyntheticCheckpointError extends PermanentError {
+  override name = 'SyntheticCheckpointError';
+  readonly code = 'checkpoint';
+}
+
 export function decodeSyntheticCheckpoint(blob: Uint8Array): number {
-  const parsed = JSON.parse(new TextDecoder().decode(blob)) as { synthetic?: number; epoch?: number };
-  if (parsed.synthetic !== 1 || typeof parsed.epoch !== 'number') {
-    throw new Error('checkpoint was not written by the synthetic trainer');
+  let parsed: { synthetic?: number; epoch?: number } = {};
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(blob));
+  } catch {
+    // not JSON: reported below like any other foreign blob
+  }
+  if (parsed?.synthetic !== 1 || typeof parsed.epoch !== 'number') {
+    throw new SyntheticCheckpointError('checkpoint was not written by the synthetic trainer');
   }
   return parsed.epoch;
 }

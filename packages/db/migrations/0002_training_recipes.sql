@@ -1,4 +1,4 @@
-ALTER TABLE `epoch_metrics` ADD `lr` real;--> statement-breakpoint
+ALTER TABLE `epoch_metrics` ADD `epoch_lr` real;--> statement-breakpoint
 ALTER TABLE `runs` ADD `optimizer` text DEFAULT 'sgd' NOT NULL;--> statement-breakpoint
 ALTER TABLE `runs` ADD `nesterov` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `runs` ADD `weight_decay` real DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunParams } from '@sweeplab/shared';
+import { type RunParams, storedRunParams } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import {
   type MetricGoal,
@@ -35,23 +35,7 @@ function runValues(input: NewRunInput, sweepId: string | null, queuedAt: string)
   return {
     id: input.id ?? randomUUID(),
     sweep_id: sweepId,
-    model: p.model,
-    dataset: p.dataset,
-    lr: p.lr,
-    epochs: p.epochs,
-    batch_size: p.batch_size,
-    seed: p.seed,
-    momentum: p.momentum,
-    train_subset: p.train_subset ?? null,
-    val_subset: p.val_subset ?? null,
-    optimizer: p.optimizer,
-    nesterov: p.nesterov,
-    weight_decay: p.weight_decay,
-    lr_schedule: p.lr_schedule,
-    lr_step_epochs: p.lr_step_epochs,
-    lr_gamma: p.lr_gamma,
-    warmup_epochs: p.warmup_epochs,
-    depth: p.depth,
+    ...storedRunParams(p),
     status: 'queued',
     attempt: 0,
     queued_at: queuedAt,

@@ -47,6 +47,9 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       batch_size: 64,
       momentum: 0,
       seed: 1,
+      epochs: 3,
+      train_subset: null,
+      val_subset: null,
       ...REFERENCE_RECIPE,
       status: 'running',
       epoch: 1,
@@ -92,10 +95,10 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     const { rows } = queryMetrics(t.db, { runId: 'cnn-a', limit: 1 });
     assert.equal(
       metricsToCsv(rows),
-      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,optimizer,nesterov,weight_decay,lr_schedule,' +
-        'lr_step_epochs,lr_gamma,warmup_epochs,depth,status,epoch,train_loss,train_acc,val_loss,' +
-        'val_acc,epoch_seconds,images_per_second,epoch_lr\r\n' +
-        'cnn-a,s1,cnn,mnist,0.1,64,0,0,sgd,false,0,constant,,0.1,0,1,running,1,1,0.5,0.4,0.9,2,1000,\r\n',
+      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,epochs,train_subset,val_subset,' +
+        'optimizer,nesterov,weight_decay,lr_schedule,lr_step_epochs,lr_gamma,warmup_epochs,depth,status,epoch,' +
+        'train_loss,train_acc,val_loss,val_acc,epoch_seconds,images_per_second,epoch_lr\r\n' +
+        'cnn-a,s1,cnn,mnist,0.1,64,0,0,3,,,sgd,false,0,constant,,0.1,0,1,running,1,1,0.5,0.4,0.9,2,1000,\r\n',
     );
     const single = queryMetrics(t.db, { runId: 'fashion', limit: 1 }).rows;
     assert.match(metricsToCsv(single), /\r\nfashion,,cnn,fashion-mnist,/);
@@ -127,7 +130,7 @@ test('recipe parameters are stored, filterable, and each epoch keeps the lr it t
     createRun(t.db, { id: 'sgd-ref', params: params({ model: 'resnet' }) });
     const epoch = (run: string, e: number, lr: number) => {
       const event = ev.epoch(run, e);
-      if (event.type === 'epoch') event.metrics.lr = lr;
+      if (event.type === 'epoch') event.metrics.epoch_lr = lr;
       return event;
     };
     applyRunEvents(t.db, [

@@ -1,86 +1,59 @@
-import type { DatasetName, LrScheduleName, ModelName, OptimizerName, RunStatus } from '@sweeplab/shared';
-import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
+import {
+  type DatasetName,
+  EPOCH_METRIC_FIELDS,
+  type EpochMetricValues,
+  type ModelName,
+  pickFields,
+  RUN_PARAM_FIELDS,
+  type RunStatus,
+  type StoredRunParams,
+} from '@sweeplab/shared';
+import { and, asc, count, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './open-database.ts';
 import { epochMetrics, runs } from './schema.ts';
 
-/** One epoch of one run, with the run's parameters: the flat table behind the metrics view and CSV. */
-export interface MetricsRow {
-  run_id: string;
-  sweep_id: string | null;
-  model: ModelName;
-  dataset: DatasetName;
-  lr: number;
-  batch_size: number;
-  momentum: number;
-  seed: number;
-  optimizer: OptimizerName;
-  nesterov: boolean;
-  weight_decay: number;
-  lr_schedule: LrScheduleName;
-  lr_step_epochs: number | null;
-  lr_gamma: number;
-  warmup_epochs: number;
-  depth: number;
-  status: RunStatus;
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  epoch_seconds: number;
-  images_per_second: number;
-  /** The lr this epoch trained at (schedule applied); null for epochs recorded before #11. */
-  epoch_lr: number | null;
-}
+/**
+ * One epoch of one run, with the run's parameters: the flat table behind the metrics view and CSV.
+ * Its fields come from the zod schemas (RunParams, EpochMetrics), so a new parameter or metric shows
+ * up here once it has a column.
+ */
+export type MetricsRow = { run_id: string; sweep_id: string | null } & StoredRunParams & {
+    status: RunStatus;
+    epoch: number;
+  } & EpochMetricValues;
 
 /** Column order of MetricsRow, used for the CSV header. */
 export const METRICS_COLUMNS = [
   'run_id',
   'sweep_id',
-  'model',
-  'dataset',
-  'lr',
-  'batch_size',
-  'momentum',
-  'seed',
-  'optimizer',
-  'nesterov',
-  'weight_decay',
-  'lr_schedule',
-  'lr_step_epochs',
-  'lr_gamma',
-  'warmup_epochs',
-  'depth',
+  ...RUN_PARAM_FIELDS,
   'status',
   'epoch',
-  'train_loss',
-  'train_acc',
-  'val_loss',
-  'val_acc',
-  'epoch_seconds',
-  'images_per_second',
-  'epoch_lr',
+  ...EPOCH_METRIC_FIELDS,
 ] as const satisfies readonly (keyof MetricsRow)[];
 
-export interface MetricsFilter {
+const SELECTION = {
+  run_id: runs.id,
+  sweep_id: runs.sweep_id,
+  ...pickFields(runs, RUN_PARAM_FIELDS),
+  status: runs.status,
+  epoch: epochMetrics.epoch,
+  ...pickFields(epochMetrics, EPOCH_METRIC_FIELDS),
+};
+
+/**
+ * Any run parameter filters by exact match on the stored value (the same literal the run was submitted
+ * with, e.g. `lr: 0.1`, `optimizer: 'adam'`, `depth: 3`).
+ */
+export type MetricsFilter = Partial<StoredRunParams> & {
   sweepId?: string;
   runId?: string;
   model?: ModelName;
   dataset?: DatasetName;
   status?: RunStatus;
-  /** Exact match on the stored value (the same literal the run was submitted with). */
-  lr?: number;
-  optimizer?: OptimizerName;
-  nesterov?: boolean;
-  weight_decay?: number;
-  lr_schedule?: LrScheduleName;
-  warmup_epochs?: number;
-  depth?: number;
-  momentum?: number;
-  batch_size?: number;
   limit: number;
   offset?: number;
-}
+};
 
 export const MAX_METRICS_LIMIT = 100_000;
 
@@ -96,48 +69,15 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
   const conditions: SQL[] = [];
   if (filter.sweepId !== undefined) conditions.push(eq(runs.sweep_id, filter.sweepId));
   if (filter.runId !== undefined) conditions.push(eq(runs.id, filter.runId));
-  if (filter.model !== undefined) conditions.push(eq(runs.model, filter.model));
-  if (filter.dataset !== undefined) conditions.push(eq(runs.dataset, filter.dataset));
   if (filter.status !== undefined) conditions.push(eq(runs.status, filter.status));
-  if (filter.lr !== undefined) conditions.push(eq(runs.lr, filter.lr));
-  if (filter.optimizer !== undefined) conditions.push(eq(runs.optimizer, filter.optimizer));
-  if (filter.nesterov !== undefined) conditions.push(eq(runs.nesterov, filter.nesterov));
-  if (filter.weight_decay !== undefined) conditions.push(eq(runs.weight_decay, filter.weight_decay));
-  if (filter.lr_schedule !== undefined) conditions.push(eq(runs.lr_schedule, filter.lr_schedule));
-  if (filter.warmup_epochs !== undefined) conditions.push(eq(runs.warmup_epochs, filter.warmup_epochs));
-  if (filter.depth !== undefined) conditions.push(eq(runs.depth, filter.depth));
-  if (filter.momentum !== undefined) conditions.push(eq(runs.momentum, filter.momentum));
-  if (filter.batch_size !== undefined) conditions.push(eq(runs.batch_size, filter.batch_size));
+  for (const field of RUN_PARAM_FIELDS) {
+    const value = filter[field];
+    if (value !== undefined) conditions.push(value === null ? isNull(runs[field]) : eq(runs[field], value));
+  }
   const where = and(...conditions);
 
   const rows = db
-    .select({
-      run_id: runs.id,
-      sweep_id: runs.sweep_id,
-      model: runs.model,
-      dataset: runs.dataset,
-      lr: runs.lr,
-      batch_size: runs.batch_size,
-      momentum: runs.momentum,
-      seed: runs.seed,
-      optimizer: runs.optimizer,
-      nesterov: runs.nesterov,
-      weight_decay: runs.weight_decay,
-      lr_schedule: runs.lr_schedule,
-      lr_step_epochs: runs.lr_step_epochs,
-      lr_gamma: runs.lr_gamma,
-      warmup_epochs: runs.warmup_epochs,
-      depth: runs.depth,
-      status: runs.status,
-      epoch: epochMetrics.epoch,
-      train_loss: epochMetrics.train_loss,
-      train_acc: epochMetrics.train_acc,
-      val_loss: epochMetrics.val_loss,
-      val_acc: epochMetrics.val_acc,
-      epoch_seconds: epochMetrics.epoch_seconds,
-      images_per_second: epochMetrics.images_per_second,
-      epoch_lr: epochMetrics.lr,
-    })
+    .select(SELECTION)
     .from(epochMetrics)
     .innerJoin(runs, eq(epochMetrics.run_id, runs.id))
     .where(where)
@@ -152,5 +92,5 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
       .innerJoin(runs, eq(epochMetrics.run_id, runs.id))
       .where(where)
       .get()?.n ?? 0;
-  return { rows, total };
+  return { rows: rows as MetricsRow[], total };
 }

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, type RunParams, type RunStatus } from '@sweeplab/shared';
+import { RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './open-database.ts';
 import { type EpochMetricsRow, epochMetrics, type Run, runs } from './schema.ts';
@@ -9,29 +9,6 @@ export type RunStatusCounts = Record<RunStatus, number>;
 
 export function emptyStatusCounts(): RunStatusCounts {
   return Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as RunStatusCounts;
-}
-
-/** The parameters a run was queued with, rebuilt from its row (for re-enqueueing its job). */
-export function runParamsOf(run: Run): RunParams {
-  return {
-    model: run.model,
-    dataset: run.dataset,
-    lr: run.lr,
-    epochs: run.epochs,
-    batch_size: run.batch_size,
-    seed: run.seed,
-    momentum: run.momentum,
-    ...(run.train_subset !== null ? { train_subset: run.train_subset } : {}),
-    ...(run.val_subset !== null ? { val_subset: run.val_subset } : {}),
-    optimizer: run.optimizer,
-    nesterov: run.nesterov,
-    weight_decay: run.weight_decay,
-    lr_schedule: run.lr_schedule,
-    lr_step_epochs: run.lr_step_epochs,
-    lr_gamma: run.lr_gamma,
-    warmup_epochs: run.warmup_epochs,
-    depth: run.depth,
-  };
 }
 
 /** The run and its epoch rows in epoch order; undefined when there is no such run. */

@@ -1,19 +1,10 @@
-import type { DatasetName, ModelName, RunStatus, TrainingRecipe } from '@sweeplab/shared';
+import { RUN_PARAM_FIELDS, type RunStatus, type StoredRunParams } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 
 /** One line per run: its parameters and what its epochs add up to (null metrics when it has none). */
-export interface RunSummary extends TrainingRecipe {
-  run_id: string;
-  sweep_id: string | null;
-  model: ModelName;
-  dataset: DatasetName;
-  lr: number;
-  epochs: number;
-  batch_size: number;
-  momentum: number;
-  seed: number;
-  train_subset: number | null;
-  val_subset: number | null;
+export type RunSummary = { run_id: string; sweep_id: string | null } & StoredRunParams & RunTotals;
+
+interface RunTotals {
   status: RunStatus;
   attempt: number;
   epochs_done: number;
@@ -30,9 +21,7 @@ export interface RunSummary extends TrainingRecipe {
 // Correlated subqueries on the (run_id, epoch) primary key: one index probe each, and unlike SQLite's
 // bare-column-with-max() trick they define the tie-break (earliest epoch wins).
 const SUMMARY_SQL = `
-SELECT r.id AS run_id, r.sweep_id, r.model, r.dataset, r.lr, r.epochs, r.batch_size, r.momentum, r.seed,
-  r.train_subset, r.val_subset, r.status, r.attempt,
-  r.optimizer, r.nesterov, r.weight_decay, r.lr_schedule, r.lr_step_epochs, r.lr_gamma, r.warmup_epochs, r.depth,
+SELECT r.id AS run_id, r.sweep_id, ${RUN_PARAM_FIELDS.map((f) => `r.${f}`).join(', ')}, r.status, r.attempt,
   (SELECT count(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs_done,
   (SELECT max(val_acc) FROM epoch_metrics m WHERE m.run_id = r.id) AS best_val_acc,
   (SELECT epoch FROM epoch_metrics m WHERE m.run_id = r.id ORDER BY val_acc DESC, epoch ASC LIMIT 1)
@@ -56,9 +45,7 @@ export function runSummaries(db: Db, filter: { sweepId?: string; runId?: string 
     params.runId = filter.runId;
   }
   const sqlText = `${SUMMARY_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.queued_at, r.rowid`;
-  const rows = db.$client.prepare(sqlText).all(params) as (Omit<RunSummary, 'nesterov'> & {
-    nesterov: number;
-  })[];
-  // Raw SQL sees SQLite's 0/1; the column is a boolean everywhere else.
-  return rows.map((r) => ({ ...r, nesterov: r.nesterov === 1 }));
+  const rows = db.$client.prepare(sqlText).all(params) as RunSummary[];
+  // Raw SQL reads SQLite's 0/1; the row's boolean parameter is a boolean everywhere else.
+  return rows.map((r) => ({ ...r, nesterov: Boolean(r.nesterov) }));
 }

@@ -88,7 +88,7 @@ export const epochMetrics = sqliteTable(
     epoch_seconds: real('epoch_seconds').notNull(),
     images_per_second: real('images_per_second').notNull(),
     /** Learning rate the epoch trained at (after schedule and warmup); null for rows written before #11. */
-    lr: real('lr'),
+    epoch_lr: real('epoch_lr'),
     recorded_at: text('recorded_at').notNull(),
   },
   // The primary key doubles as the (run_id, epoch) unique index every metrics query walks.

@@ -1,16 +1,10 @@
-import { TRAINING_RECIPE_FIELDS } from '@sweeplab/shared';
+import { RUN_CONDITION_FIELDS } from '@sweeplab/shared';
 import { csvField } from './escape.ts';
 import type { Report } from './report.ts';
 
 export const CSV_COLUMNS = [
   'sweep_id',
-  'dataset',
-  'lr',
-  'batch_size',
-  'momentum',
-  'epochs',
-  'train_subset',
-  'val_subset',
+  ...RUN_CONDITION_FIELDS,
   'model',
   'best_lr',
   'epoch',
@@ -19,8 +13,6 @@ export const CSV_COLUMNS = [
   'train_loss_std',
   'val_acc_mean',
   'val_acc_std',
-  // The recipe columns came later; appended so existing column positions hold.
-  ...TRAINING_RECIPE_FIELDS,
 ] as const;
 
 /**
@@ -37,13 +29,7 @@ export function renderCsv(report: Report): string {
         const cell = group.checkpointTable.find((x) => x.model === m.model && x.epoch === epoch);
         const row = [
           report.sweep.id,
-          c.dataset,
-          c.lr,
-          c.batch_size,
-          c.momentum,
-          c.epochs,
-          c.train_subset,
-          c.val_subset,
+          ...RUN_CONDITION_FIELDS.map((f) => c[f]),
           m.model,
           m.bestLr,
           epoch,
@@ -52,7 +38,6 @@ export function renderCsv(report: Report): string {
           cell?.trainLoss?.std ?? null,
           cell?.valAcc?.mean ?? null,
           cell?.valAcc?.std ?? null,
-          ...TRAINING_RECIPE_FIELDS.map((f) => c[f]),
         ];
         lines.push(row.map(csvField).join(','));
       }

@@ -47,6 +47,7 @@ function rows(runId: string, list: Row[]): ReportEpochRow[] {
     val_acc,
     epoch_seconds,
     images_per_second,
+    epoch_lr: 0.1,
   }));
 }
 
@@ -111,6 +112,5 @@ export function fixtureInput(): ReportInput {
       ]),
       ...rows('s1', [[1, 0.6, 0.93, 20, 3000]]),
     ],
-    parameterCounts: { resnet: 221_810, cnn: 823_746, plain: 221_810 },
   };
 }

@@ -1,3 +1,4 @@
+import { RUN_PARAM_FIELDS, type RunParams } from './run-params.ts';
 import type { ParameterSpec } from './sweep-distributions.ts';
 
 /*
@@ -5,27 +6,9 @@ import type { ParameterSpec } from './sweep-distributions.ts';
  * names people log for the same quantity, and a warning for every key that has no effect here.
  */
 
-/** Run parameters a sweep may set, under our names. */
-export const SWEEP_PARAMETER_NAMES = [
-  'model',
-  'dataset',
-  'lr',
-  'epochs',
-  'batch_size',
-  'seed',
-  'momentum',
-  'train_subset',
-  'val_subset',
-  'optimizer',
-  'nesterov',
-  'weight_decay',
-  'lr_schedule',
-  'lr_step_epochs',
-  'lr_gamma',
-  'warmup_epochs',
-  'depth',
-] as const;
-export type SweepParameterName = (typeof SWEEP_PARAMETER_NAMES)[number];
+/** A sweep may vary any run parameter (under our names), and nothing else. */
+export const SWEEP_PARAMETER_NAMES = RUN_PARAM_FIELDS;
+export type SweepParameterName = keyof RunParams;
 
 /** W&B examples' names for our parameters (weight_decay, optimizer, momentum, batch_size, epochs match). */
 export const PARAMETER_ALIASES: Readonly<Record<string, SweepParameterName>> = {

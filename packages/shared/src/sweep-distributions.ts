@@ -225,6 +225,8 @@ export function sampleParameter(spec: ParameterSpec, rand: () => number): Parame
   const u = () => rand();
   switch (spec.distribution) {
     case 'constant':
+      // A draw as for `values: [value]`, which W&B treats the same: both spend one number of the stream.
+      u();
       return spec.value;
     case 'categorical':
       return spec.values[Math.floor(u() * spec.values.length)] ?? null;

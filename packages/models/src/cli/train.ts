@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { BackendPreference, RunParams } from '@sweeplab/shared';
+import { BackendPreference, parameterCount, RunParams } from '@sweeplab/shared';
 import { initBackend } from '../backend/backend.ts';
 import { trainingConfig } from '../config.ts';
-import { parameterCount } from '../models/model-registry.ts';
 import { trainRun } from '../training/train-run.ts';
 
 const USAGE = `usage: npm run train -- --model resnet|cnn|plain [--dataset mnist|fashion-mnist] [--lr 0.1]
@@ -108,7 +107,7 @@ const result = await trainRun({
       `epoch ${m.epoch}/${params.epochs}  train_loss ${m.train_loss.toFixed(4)}  train_acc ${(100 * m.train_acc).toFixed(2)}%  ` +
         `val_loss ${m.val_loss.toFixed(4)}  val_acc ${(100 * m.val_acc).toFixed(2)}%  ` +
         `${m.epoch_seconds.toFixed(1)} s  ${m.images_per_second.toFixed(0)} img/s` +
-        (params.lr_schedule !== 'constant' || params.warmup_epochs > 0 ? `  lr ${m.lr}` : ''),
+        (params.lr_schedule !== 'constant' || params.warmup_epochs > 0 ? `  lr ${m.epoch_lr}` : ''),
     );
   },
 });

@@ -1,18 +1,29 @@
-import type { ModelName } from '@sweeplab/shared';
-import { cnn } from './cnn.ts';
-import { layerForwardMacs, layerParameterCount } from './layer-spec.ts';
+import { MODEL_CATALOG, MODEL_NAMES, type ModelName, resnetSpec } from '@sweeplab/shared';
+import { cnnModel } from './cnn.ts';
 import type { ModelDefinition } from './model-definition.ts';
-import { plain, plainOfDepth } from './plain.ts';
-import { resnet, resnetOfDepth } from './resnet.ts';
+import { resnetModel } from './resnet.ts';
 
-export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = { cnn, resnet, plain };
+/** The TF.js forward pass of each catalog model, built from the catalog's layer specs. */
+const BUILDERS: Record<ModelName, (depth: number) => Omit<ModelDefinition, 'name' | 'description'>> = {
+  cnn: () => cnnModel(),
+  resnet: (depth) => resnetModel({ shortcut: true }, resnetSpec(depth)),
+  plain: (depth) => resnetModel({ shortcut: false }, resnetSpec(depth)),
+};
+
+export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = Object.fromEntries(
+  MODEL_NAMES.map((name) => [
+    name,
+    { name, description: MODEL_CATALOG[name].description, ...BUILDERS[name](1) },
+  ]),
+) as Record<ModelName, ModelDefinition>;
 
 /** The named model; `depth` (residual blocks per stage) applies to resnet and plain, 1 is the reference. */
 export function getModel(name: ModelName, depth = 1): ModelDefinition {
   if (depth !== 1) {
-    if (name === 'resnet') return resnetOfDepth(depth);
-    if (name === 'plain') return plainOfDepth(depth);
-    throw new Error(`model ${name} has a fixed depth (got depth ${depth})`);
+    if (!MODEL_CATALOG[name]?.hasDepth)
+      throw new Error(`model ${name} has a fixed depth (got depth ${depth})`);
+    const description = `${MODEL_CATALOG[name].description}, ${depth} residual blocks per stage`;
+    return { name, description, ...BUILDERS[name](depth) };
   }
   const model = MODEL_REGISTRY[name];
   if (!model)
@@ -20,13 +31,4 @@ export function getModel(name: ModelName, depth = 1): ModelDefinition {
       `unknown model ${JSON.stringify(name)}; known: ${Object.keys(MODEL_REGISTRY).join(', ')}`,
     );
   return model;
-}
-
-export function parameterCount(model: ModelName, depth = 1): number {
-  return getModel(model, depth).layers.reduce((sum, layer) => sum + layerParameterCount(layer), 0);
-}
-
-/** Multiply-accumulates of one image's forward pass (convolutions and dense layers). */
-export function forwardMacs(model: ModelName, depth = 1): number {
-  return getModel(model, depth).layers.reduce((sum, layer) => sum + layerForwardMacs(layer), 0);
 }

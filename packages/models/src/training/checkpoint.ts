@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ModelName, REFERENCE_RECIPE, type RunParams, TRAINING_RECIPE_FIELDS } from '@sweeplab/shared';
+import {
+  type ModelName,
+  PermanentError,
+  REFERENCE_RECIPE,
+  RUN_PARAM_FIELDS,
+  type RunParams,
+} from '@sweeplab/shared';
 import type { NamedArray } from '../models/model-weights.ts';
 
 /**
@@ -19,8 +25,9 @@ export interface Checkpoint {
 }
 
 /** A blob that is not a checkpoint, is damaged, or does not belong to the run that loads it. */
-export class CheckpointError extends Error {
+export class CheckpointError extends PermanentError {
   override name = 'CheckpointError';
+  readonly code = 'checkpoint';
 }
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -127,17 +134,7 @@ export function decodeCheckpoint(blob: Uint8Array): Checkpoint {
 }
 
 /** Run parameters that shape the trajectory; all must match for a resume (epochs may grow). */
-const TRAJECTORY_PARAMS = [
-  'model',
-  'dataset',
-  'lr',
-  'batch_size',
-  'seed',
-  'momentum',
-  'train_subset',
-  'val_subset',
-  ...TRAINING_RECIPE_FIELDS,
-] as const satisfies readonly (keyof RunParams)[];
+const TRAJECTORY_PARAMS: readonly (keyof RunParams)[] = RUN_PARAM_FIELDS.filter((f) => f !== 'epochs');
 
 /** A checkpoint written before the training recipes existed trained with the reference recipe. */
 function savedParam(checkpoint: Checkpoint, key: keyof RunParams): unknown {

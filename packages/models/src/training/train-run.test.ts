@@ -116,7 +116,7 @@ test("adam with a warmed-up cosine schedule on a depth-2 plain net records each 
     },
   });
   assert.deepEqual(
-    full.epochs.map((m) => m.lr),
+    full.epochs.map((m) => m.epoch_lr),
     [0.0005, 0.001, 0.0005],
   );
   assert.ok(full.epochs.every((m) => Number.isFinite(m.train_loss)));

@@ -1,5 +1,5 @@
 import type { EpochMetrics, RunParams } from '@sweeplab/shared';
-import { learningRateAt, RunParams as RunParamsSchema } from '@sweeplab/shared';
+import { createPrng, learningRateAt, RunParams as RunParamsSchema, shuffledIndices } from '@sweeplab/shared';
 import { type BackendInfo, currentBackend, initBackend } from '../backend/backend.ts';
 import { TRAINING_DEFAULTS, trainingConfig } from '../config.ts';
 import { disposeBatch, makeBatch } from '../data/batch.ts';
@@ -8,7 +8,6 @@ import { type DatasetDirs, type LabelledImages, loadDataset } from '../data/data
 import { stratifiedSubset } from '../data/stratified-subset.ts';
 import { getModel } from '../models/model-registry.ts';
 import { ModelWeights } from '../models/model-weights.ts';
-import { createPrng, shuffledIndices } from '../random/prng.ts';
 import { assertCheckpointMatches, decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { evaluate, yieldToEventLoop } from './evaluate.ts';
 import { createOptimizer } from './optimizer.ts';
@@ -95,7 +94,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         val_acc: validation.accuracy,
         epoch_seconds: (performance.now() - started) / 1000,
         images_per_second: epochIndices.length / trainSeconds,
-        lr,
+        epoch_lr: lr,
       };
       const checkpoint = encodeCheckpoint({
         model: params.model,
