@@ -1,7 +1,6 @@
 import {
   canTransition,
   EPOCH_METRIC_FIELDS,
-  pickFields,
   type RunEvent,
   type RunStatus,
 } from '@sweeplab/shared';
