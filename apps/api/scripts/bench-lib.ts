@@ -14,10 +14,12 @@ import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
-import { loadApiConfig } from '../src/config.ts';
+import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
+import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const workerEntry = join(repoRoot, 'apps/worker/src/main.ts');
@@ -242,6 +244,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       claimEveryMs: 2000,
     },
     logger,
+    null,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.
       const now = Date.now();
@@ -252,7 +255,18 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       }
     },
   );
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, logger };
+  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
+  const ctx: ApiContext = {
+    config,
+    db,
+    redis,
+    keys,
+    queue,
+    ingester,
+    artifacts,
+    logger,
+    sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
+  };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

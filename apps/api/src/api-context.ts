@@ -2,9 +2,11 @@ import { hostname } from 'node:os';
 import { closeDatabase, type Db, migrate, openDatabase } from '@sweeplab/db';
 import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
-import type { ApiConfig } from './config.ts';
+import { ArtifactStore } from './artifact-store.ts';
+import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
+import { SweepController } from './sweep-controller/sweep-controller.ts';
 
 /** What every route needs; built once by `createApiContext` and passed to `buildServer`. */
 export interface ApiContext {
@@ -14,6 +16,9 @@ export interface ApiContext {
   keys: RedisKeys;
   queue: RunQueue;
   ingester: EventIngester | null;
+  artifacts: ArtifactStore;
+  /** Early termination and incremental proposals; started by `startApi`. */
+  sweepController: SweepController;
   logger: Logger;
 }
 
@@ -45,6 +50,23 @@ export function createApiContext(
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const artifacts = new ArtifactStore(
+    db,
+    redis,
+    keys,
+    artifactsDir(config),
+    config.ARTIFACT_KEEP,
+    logger.child({ component: 'artifacts' }),
+    config.ARTIFACT_WRITE_FAULT,
+  );
+  const sweepController = new SweepController({
+    db,
+    queue,
+    redis,
+    keys,
+    config,
+    logger: logger.child({ component: 'sweep-controller' }),
+  });
   const ingester = config.INGEST_ENABLED
     ? new EventIngester(
         ingestRedis,
@@ -58,6 +80,8 @@ export function createApiContext(
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
         },
         logger.child({ component: 'ingester' }),
+        artifacts,
+        (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
       )
     : null;
   return {
@@ -67,10 +91,13 @@ export function createApiContext(
     keys,
     queue,
     ingester,
+    artifacts,
+    sweepController,
     logger,
     async close() {
       // A batch in flight either commits or stays pending and is re-read after a restart.
       await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(sweepController.stop(), 3000);
       await settleWithin(queue.close(), 1000);
       await Promise.allSettled([redis, queueRedis, ingestRedis].map((c) => closeConnection(c)));
       closeDatabase(db);

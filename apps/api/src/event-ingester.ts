@@ -1,6 +1,7 @@
 import { type ApplyRunEventsResult, applyRunEvents, type Db } from '@sweeplab/db';
-import { type Logger, type RedisKeys, RunEvent } from '@sweeplab/shared';
+import { type Logger, type RedisKeys, type RunArtifactEvent, RunEvent } from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
+import type { ArtifactOutcome, ArtifactStore } from './artifact-store.ts';
 
 export interface IngesterOptions {
   /** Entries per read, committed in one transaction. */
@@ -22,6 +23,8 @@ export interface IngesterStats {
   batches: number;
   /** Milliseconds between the newest event's creation and its commit, for the last batch. */
   lastLagMs: number;
+  /** Artifact events by what became of them (stored, duplicate, fenced, superseded, ...). */
+  artifacts: Partial<Record<ArtifactOutcome, number>>;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -41,6 +44,7 @@ export class EventIngester {
     invalid: 0,
     batches: 0,
     lastLagMs: 0,
+    artifacts: {},
   };
   private running = false;
   private loop: Promise<void> | undefined;
@@ -52,10 +56,17 @@ export class EventIngester {
     private readonly consumer: string,
     private readonly options: IngesterOptions,
     private readonly logger: Logger,
-    private readonly onApplied: (events: RunEvent[], result: ApplyRunEventsResult) => void = () => {},
+    private readonly artifacts: ArtifactStore | null = null,
+    /** Called once the batch is committed and acknowledged; `committedAt` is when the commit returned. */
+    private readonly onApplied: (
+      events: RunEvent[],
+      result: ApplyRunEventsResult,
+      committedAt: number,
+    ) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
+    await this.artifacts?.init();
     try {
       await this.redis.xgroup('CREATE', this.keys.events, this.keys.eventsGroup, '0', 'MKSTREAM');
     } catch (err) {
@@ -95,6 +106,11 @@ export class EventIngester {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  private async ingestArtifact(event: RunArtifactEvent): Promise<void> {
+    const outcome: ArtifactOutcome = this.artifacts ? await this.artifacts.ingest(event) : 'not-kept';
+    this.stats.artifacts[outcome] = (this.stats.artifacts[outcome] ?? 0) + 1;
   }
 
   private async fetch(from: '0' | '>' | 'claim', block: boolean): Promise<[string, string[]][]> {
@@ -146,7 +162,15 @@ export class EventIngester {
         this.logger.error({ streamId: id, entry: raw?.slice(0, 500) }, 'dropping malformed run event');
       }
     }
-    const result = applyRunEvents(this.db, events);
+    // Artifacts first, in stream order: a run's artifacts precede its terminal event, and a file is
+    // complete before its row; nothing is acknowledged until both steps are done.
+    const runEvents: RunEvent[] = [];
+    for (const event of events) {
+      if (event.type === 'artifact') await this.ingestArtifact(event);
+      else runEvents.push(event);
+    }
+    const result = applyRunEvents(this.db, runEvents);
+    const committedAt = Date.now();
     await this.redis.xack(this.keys.events, this.keys.eventsGroup, ...ids);
     const s = this.stats;
     s.eventsRead += entries.length;
@@ -158,7 +182,7 @@ export class EventIngester {
     if (newest > 0) s.lastLagMs = Math.max(0, Date.now() - newest);
     if (result.fenced > 0)
       this.logger.info({ fenced: result.fenced }, 'ignored events from superseded attempts');
-    this.onApplied(events, result);
+    this.onApplied(events, result, committedAt);
     return entries.length;
   }
 }

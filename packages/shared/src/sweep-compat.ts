@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { RUN_PARAM_FIELDS, type RunParams } from './run-params.ts';
 import type { ParameterSpec } from './sweep-distributions.ts';
 
@@ -22,6 +23,12 @@ export function runParameterName(name: string): SweepParameterName | undefined {
 
 export const METRIC_NAMES = ['val_acc', 'val_loss', 'train_loss', 'train_acc'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** A sweep's metric once resolved: our name and a goal (what is stored and what jobs carry). */
+export const ResolvedMetric = z
+  .object({ name: z.enum(METRIC_NAMES), goal: z.enum(['maximize', 'minimize']) })
+  .strict();
+export type ResolvedMetric = z.infer<typeof ResolvedMetric>;
 
 /** Only names with one meaning; `loss` or `accuracy` alone could be training or validation. */
 const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {

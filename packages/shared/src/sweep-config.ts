@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
 import {
   KEYS_WITHOUT_EFFECT,
   metricName,
   metricNameError,
+  type ResolvedMetric,
   runParameterName,
   SWEEP_PARAMETER_NAMES,
 } from './sweep-compat.ts';
@@ -12,8 +14,8 @@ import { gridValueCount, ParameterSpec } from './sweep-distributions.ts';
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
  * subset this orchestrator can honour. Keys W&B users paste for their own tooling (program, command,
  * project, entity, description) are accepted and stored, and the response warns about the ones without
- * effect (sweep-compat.ts); keys whose behaviour we do not implement (bayes, early_terminate) are refused
- * with a reason rather than silently ignored. Distributions live in sweep-distributions.ts.
+ * effect (sweep-compat.ts). Distributions live in sweep-distributions.ts; the adaptive keys
+ * (early_terminate, max_concurrent) in adaptive-sweep-config.ts.
  */
 
 function isControlCharacter(ch: string): boolean {
@@ -32,6 +34,15 @@ export const SweepMetric = z
   })
   .strict();
 
+/** Distributions the bayes search maps into its unit cube (apps/api sweep-controller/search-space.ts). */
+export const BAYES_DISTRIBUTIONS = [
+  'constant',
+  'categorical',
+  'uniform',
+  'log_uniform_values',
+  'int_uniform',
+] as const;
+
 export const SweepConfig = z
   .object({
     /** Optional as in W&B; a readable default is made from the method and swept parameters. */
@@ -44,7 +55,7 @@ export const SweepConfig = z
       .refine((s) => ![...s].some(isControlCharacter), 'must not contain control characters')
       .optional(),
     description: z.string().max(2000).optional(),
-    method: z.enum(['grid', 'random', 'bayes'], { message: 'must be grid or random' }),
+    method: z.enum(['grid', 'random', 'bayes'], { message: 'must be grid, random or bayes' }),
     metric: SweepMetric.optional(),
     parameters: z
       .record(z.string(), ParameterSpec)
@@ -54,29 +65,13 @@ export const SweepConfig = z
     command: z.array(z.string()).optional(),
     project: z.string().optional(),
     entity: z.string().optional(),
-    early_terminate: z.unknown().optional(),
-    /** Seed for the random search's sampler, so a random sweep can be reproduced. */
+    ...adaptiveSweepKeys,
+    /** Seed for the random and bayes samplers, so a sweep's proposals can be reproduced. */
     sampler_seed: z.number().int().min(0).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    if (cfg.method === 'bayes') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['method'],
-        message: 'bayes is not supported; use grid or random',
-      });
-    }
-    if (cfg.early_terminate !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['early_terminate'],
-        message: 'early termination is not supported',
-      });
-    }
-    if (cfg.method === 'random' && cfg.run_cap === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['run_cap'], message: 'is required when method is random' });
-    }
+    refineAdaptiveSweep(cfg, ctx);
     const claimed = new Map<string, string>();
     for (const [name, spec] of Object.entries(cfg.parameters)) {
       const ours = runParameterName(name);
@@ -97,6 +92,13 @@ export const SweepConfig = z
         });
       }
       claimed.set(ours, name);
+      if (cfg.method === 'bayes' && !(BAYES_DISTRIBUTIONS as readonly string[]).includes(spec.distribution)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', name, 'distribution'],
+          message: `a bayes search here takes ${BAYES_DISTRIBUTIONS.join(', ')}, not ${spec.distribution}; use method random for it`,
+        });
+      }
       if (cfg.method === 'grid' && gridValueCount(spec) === null) {
         ctx.addIssue({
           code: 'custom',
@@ -135,9 +137,11 @@ export function sweepWarnings(config: SweepConfig): string[] {
 }
 
 /** The sweep's metric under our name, with the goal the metric implies when none was given. */
-export function sweepMetric(config: SweepConfig): { name: string; goal: 'maximize' | 'minimize' } | null {
+export function sweepMetric(config: SweepConfig): ResolvedMetric | null {
   if (!config.metric) return null;
-  const name = metricName(config.metric.name) ?? config.metric.name;
+  const name = metricName(config.metric.name);
+  // The schema refused unknown names, so a parsed config always resolves.
+  if (!name) throw new Error(`unresolved metric ${config.metric.name}`);
   return { name, goal: config.metric.goal ?? (name.endsWith('_loss') ? 'minimize' : 'maximize') };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunParams } from './run-params.ts';
+import { ResolvedMetric } from './sweep-compat.ts';
 
 /** The BullMQ job payload: one job per run, and the job id is the run id. */
 export const TrainJobPayload = z
@@ -7,6 +8,8 @@ export const TrainJobPayload = z
     run_id: z.string().min(1),
     sweep_id: z.string().min(1).nullable(),
     params: RunParams,
+    /** The sweep's metric: which epoch's weights are kept as the `best` artifact (val_acc, maximised, if absent). */
+    metric: ResolvedMetric.nullable().optional(),
   })
   .strict();
 export type TrainJobPayload = z.infer<typeof TrainJobPayload>;
