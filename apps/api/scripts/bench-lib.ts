@@ -19,6 +19,7 @@ import { buildServer } from '../src/build-server.ts';
 import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
+import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const workerEntry = join(repoRoot, 'apps/worker/src/main.ts');
@@ -255,7 +256,17 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
     },
   );
   const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, artifacts, logger };
+  const ctx: ApiContext = {
+    config,
+    db,
+    redis,
+    keys,
+    queue,
+    ingester,
+    artifacts,
+    logger,
+    sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
+  };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

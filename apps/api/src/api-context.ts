@@ -6,6 +6,7 @@ import { ArtifactStore } from './artifact-store.ts';
 import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
+import { SweepController } from './sweep-controller/sweep-controller.ts';
 
 /** What every route needs; built once by `createApiContext` and passed to `buildServer`. */
 export interface ApiContext {
@@ -16,6 +17,8 @@ export interface ApiContext {
   queue: RunQueue;
   ingester: EventIngester | null;
   artifacts: ArtifactStore;
+  /** Early termination and incremental proposals; started by `startApi`. */
+  sweepController: SweepController;
   logger: Logger;
 }
 
@@ -56,6 +59,14 @@ export function createApiContext(
     logger.child({ component: 'artifacts' }),
     config.ARTIFACT_WRITE_FAULT,
   );
+  const sweepController = new SweepController({
+    db,
+    queue,
+    redis,
+    keys,
+    config,
+    logger: logger.child({ component: 'sweep-controller' }),
+  });
   const ingester = config.INGEST_ENABLED
     ? new EventIngester(
         ingestRedis,
@@ -70,6 +81,7 @@ export function createApiContext(
         },
         logger.child({ component: 'ingester' }),
         artifacts,
+        (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
       )
     : null;
   return {
@@ -80,10 +92,12 @@ export function createApiContext(
     queue,
     ingester,
     artifacts,
+    sweepController,
     logger,
     async close() {
       // A batch in flight either commits or stays pending and is re-read after a restart.
       await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(sweepController.stop(), 3000);
       await settleWithin(queue.close(), 1000);
       await Promise.allSettled([redis, queueRedis, ingestRedis].map((c) => closeConnection(c)));
       closeDatabase(db);

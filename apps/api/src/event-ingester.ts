@@ -57,7 +57,12 @@ export class EventIngester {
     private readonly options: IngesterOptions,
     private readonly logger: Logger,
     private readonly artifacts: ArtifactStore | null = null,
-    private readonly onApplied: (events: RunEvent[], result: ApplyRunEventsResult) => void = () => {},
+    /** Called once the batch is committed and acknowledged; `committedAt` is when the commit returned. */
+    private readonly onApplied: (
+      events: RunEvent[],
+      result: ApplyRunEventsResult,
+      committedAt: number,
+    ) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -165,6 +170,7 @@ export class EventIngester {
       else runEvents.push(event);
     }
     const result = applyRunEvents(this.db, runEvents);
+    const committedAt = Date.now();
     await this.redis.xack(this.keys.events, this.keys.eventsGroup, ...ids);
     const s = this.stats;
     s.eventsRead += entries.length;
@@ -176,7 +182,7 @@ export class EventIngester {
     if (newest > 0) s.lastLagMs = Math.max(0, Date.now() - newest);
     if (result.fenced > 0)
       this.logger.info({ fenced: result.fenced }, 'ignored events from superseded attempts');
-    this.onApplied(events, result);
+    this.onApplied(events, result, committedAt);
     return entries.length;
   }
 }

@@ -21,6 +21,7 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
     id: r.id,
     ...pickFields(r, RUN_PARAM_FIELDS),
     ...pickFields(r, REPORT_RUN_STATE_FIELDS),
+    ...(snapshot.earlyStops.has(r.id) ? { early_stop: snapshot.earlyStops.get(r.id) } : {}),
   }));
 
   const epochs: ReportEpochRow[] = snapshot.epochs.map((m) => ({

@@ -15,6 +15,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const ctx = createApiContext(config, logger);
   await ctx.ingester?.start();
   await reconcileQueue(ctx);
+  ctx.sweepController.start();
   // Keep reconciling: a run written while Redis was down gets its job once Redis is back.
   const reconciler = setInterval(() => {
     reconcileQueue(ctx).catch((err: Error) => logger.warn({ err }, 'reconciliation failed'));

@@ -1,4 +1,5 @@
 import { bestArtifactOfSweep } from './artifacts.ts';
+import { listEarlyStops } from './early-stops.ts';
 import type { Db } from './open-database.ts';
 import { MAX_METRICS_LIMIT, queryMetrics } from './query-metrics.ts';
 import { listRuns } from './read-runs.ts';
@@ -25,6 +26,7 @@ export function sweepLiveView(db: Db, sweepId: string) {
     const sweep = getSweep(db, sweepId);
     if (!sweep) return undefined;
     const summaries = new Map(runSummaries(db, { sweepId }).map((s) => [s.run_id, s]));
+    const stops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
     const runs = listRuns(db, { sweepId }).map((r) => {
       const s = summaries.get(r.id);
       return {
@@ -50,6 +52,8 @@ export function sweepLiveView(db: Db, sweepId: string) {
         final_train_loss: s?.final_train_loss ?? null,
         best_val_acc: s?.best_val_acc ?? null,
         best_epoch: s?.best_epoch ?? null,
+        /** For a `stopped` run: the band, value and threshold hyperband judged it by. */
+        early_stop: stops.get(r.id) ?? null,
       };
     });
     let curves: Record<string, Curve> | null = {};

@@ -28,6 +28,8 @@ export type ReportRunRow = { id: string } & ReportRunParams & {
     device: string | null;
     error: string | null;
     attempt: number;
+    /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
+    early_stop?: { band: number; value: number; threshold: number } | null;
   };
 
 /** An `epoch_metrics` row: the metric fields of the EpochMetrics schema. */

@@ -137,6 +137,8 @@ export interface RunResult {
   backend: string | null;
   device: string | null;
   error: string | null;
+  /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
+  earlyStop: { band: number; value: number; threshold: number } | null;
   epochsRecorded: number;
   lastEpoch: number | null;
   finalValAcc: number | null;

@@ -1,3 +1,4 @@
+export * from './adaptive-sweep-config.ts';
 export * from './catalog.ts';
 export * from './close-connection.ts';
 export * from './code-version.ts';
@@ -12,5 +13,6 @@ export * from './run-params.ts';
 export * from './run-status.ts';
 export * from './seeded-random.ts';
 export * from './sweep-config.ts';
+export * from './synthetic-response-surface.ts';
 export * from './train-job.ts';
 export * from './worker-heartbeat.ts';

@@ -5,7 +5,7 @@
 const TOKEN_KEY = 'sweeplab.apiToken';
 
 /**
- * @typedef {Record<'queued' | 'running' | 'completed' | 'failed' | 'cancelled', number>} StatusCounts
+ * @typedef {Record<'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped', number>} StatusCounts
  *
  * @typedef {object} Sweep
  * @property {string} id
@@ -30,6 +30,7 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {number | null} final_train_loss
  * @property {number | null} best_val_acc
  * @property {number | null} best_epoch
+ * @property {{ band: number, value: number, threshold: number } | null} early_stop why hyperband stopped it
  *
  * @typedef {{ epoch: number[], train_loss: number[], val_loss: number[], val_acc: number[] }} Curve
  *

@@ -53,6 +53,16 @@ export const sweepHref = (id) => `#/sweeps/${encodeURIComponent(id)}`;
 /** @param {string} id */
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 
+/**
+ * Why hyperband stopped a run: the band it was judged at and the threshold it missed.
+ * @param {{ band: number, value: number, threshold: number }} stop
+ */
+export function earlyStopText(stop) {
+  /** @param {number} v */
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+  return el('small', {}, `at band ${stop.band}: ${fmt(stop.value)} vs threshold ${fmt(stop.threshold)}`);
+}
+
 /** @param {string} status */
 export function statusBadge(status) {
   return el('span', { class: `status status-${status}` }, status);
@@ -170,7 +180,7 @@ export function breadcrumbs(...items) {
 
 /** @param {import('./api.js').StatusCounts} counts */
 export function countsText(counts) {
-  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled'])
+  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped'])
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(' · ') : 'no runs';

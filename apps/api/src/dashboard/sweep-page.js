@@ -6,6 +6,7 @@ import {
   breadcrumbs,
   cancelButton,
   countsText,
+  earlyStopText,
   heading,
   main,
   reportLinks,
@@ -13,7 +14,7 @@ import {
   statusBadge,
   UNFINISHED,
 } from './components.js';
-import { count, dateTime, el, keyedTable, loss, MISSING, pct } from './dom.js';
+import { count, dateTime, el, keyedTable, loss, MISSING, nodes, pct } from './dom.js';
 
 /** @typedef {import('./api.js').LiveRun} LiveRun */
 /** @typedef {import('./router.js').Refresh} Refresh */
@@ -81,7 +82,15 @@ export function sweepPage(id) {
       { header: 'Model', render: (r) => r.model },
       { header: 'lr', num: true, render: (r) => String(r.lr) },
       { header: 'Seed', num: true, render: (r) => String(r.seed) },
-      { header: 'Status', sig: (r) => r.status, render: (r) => statusBadge(r.status), field: 'status' },
+      {
+        header: 'Status',
+        sig: (r) => `${r.status}|${r.early_stop?.band ?? ''}`,
+        render: (r) =>
+          r.early_stop
+            ? nodes(statusBadge(r.status), ' ', earlyStopText(r.early_stop))
+            : statusBadge(r.status),
+        field: 'status',
+      },
       { header: 'Epoch', num: true, field: 'epoch', render: (r) => `${r.final_epoch ?? 0} / ${r.epochs}` },
       { header: 'Val acc', num: true, field: 'val-acc', render: (r) => pct(r.final_val_acc) },
       { header: 'Train loss', num: true, render: (r) => loss(r.final_train_loss) },
