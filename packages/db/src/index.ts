@@ -1,5 +1,6 @@
 export * from './apply-run-events.ts';
 export * from './create-runs.ts';
+export * from './database-identity.ts';
 export * from './metrics-csv.ts';
 export * from './migrate.ts';
 export * from './open-database.ts';
