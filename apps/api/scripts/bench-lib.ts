@@ -9,11 +9,12 @@ import { cpus, freemem, loadavg as osLoadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeDatabase, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, databaseId, migrate, openDatabase } from '@sweeplab/db';
 import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ApiLease } from '../src/api-lease.ts';
 import { buildServer } from '../src/build-server.ts';
 import { loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
@@ -156,6 +157,8 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
     BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
     ...options.apiEnv,
   });
+  // Its own prefix, so a benchmark never takes (or feeds) a deployment's jobs on the same Redis.
+  console.log(`Redis ${redisServer.url}, key prefix ${prefix} (its own, removed at the end)`);
   const logger = createLogger('bench-api', 'warn');
   const db = openDatabase(config.DATABASE_PATH);
   migrate(db);
@@ -163,13 +166,24 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   const connect = () => new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const redis = connect();
   const ingestRedis = connect();
+  // BullMQ never closes a connection it was given: this one is ours to quit (left open, it kept
+  // `npm run bench:queue` alive after its table was printed).
+  const queueRedis = connect();
   const queue = new RunQueue(
-    connect(),
+    queueRedis,
     keys,
     redis,
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const lease = new ApiLease(
+    redis,
+    keys.apiLease,
+    { id: databaseId(db), path: config.DATABASE_PATH },
+    { ttlMs: config.API_LEASE_TTL_MS, waitMs: 0 },
+    logger,
+  );
+  await lease.acquire();
   const epochCommitLagMs: number[] = [];
   const finishedCommittedAt = new Map<string, number>();
   const ingester = new EventIngester(
@@ -182,6 +196,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       blockMs: config.INGEST_BLOCK_MS,
       claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
       claimEveryMs: 2000,
+      mayCommit: lease.whyNotHeld,
     },
     logger,
     (events: RunEvent[]) => {
@@ -194,7 +209,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
       }
     },
   );
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, logger };
+  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, lease, logger };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -253,8 +268,9 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
     );
     await app.close();
     await ingester.stop();
+    await lease.release();
     await queue.close();
-    await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
+    await Promise.allSettled([redis.quit(), ingestRedis.quit(), queueRedis.quit()]);
     closeDatabase(db);
     await deletePrefix(redisServer.url, prefix);
     await redisServer.stop();

@@ -1,11 +1,13 @@
 import {
   type BackendName,
   type Logger,
+  payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
+  TRAIN_JOB_SCHEMA_VERSION,
   TrainJobPayload,
 } from '@sweeplab/shared';
-import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
@@ -42,6 +44,19 @@ export interface RunningRun {
 export async function processTrainJob(job: Job, token: string | undefined, slot: Slot, ctx: JobContext) {
   const { config, logger: baseLogger } = ctx;
   const runId = job.id ?? 'unknown';
+  const version = payloadSchemaVersion(job.data);
+  if (typeof version === 'number' && version !== TRAIN_JOB_SCHEMA_VERSION) {
+    // Written by an API of another version (a rolling upgrade): training it half-understood would
+    // record results for parameters nobody asked for. Hand it back, untouched, for a worker that
+    // understands it; the run stays queued and says why in the worker's log.
+    baseLogger.warn(
+      { jobId: job.id, runId, payloadVersion: version, workerVersion: TRAIN_JOB_SCHEMA_VERSION },
+      `job payload schema version ${version} is not the one this worker understands ` +
+        `(${TRAIN_JOB_SCHEMA_VERSION}); leaving it for a worker of that version`,
+    );
+    await job.moveToDelayed(Date.now() + config.WORKER_VERSION_MISMATCH_DELAY_MS, token);
+    throw new DelayedError();
+  }
   const { attempt, cancelled, checkpoint } = await ctx.runState.claim(runId);
   const parsed = TrainJobPayload.safeParse(job.data);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import type { RedisKeys, RunEvent } from '@sweeplab/shared';
+import { type RedisKeys, type RunEvent, serializeRunEvent } from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
 
 export interface StoredCheckpoint {
@@ -23,7 +23,7 @@ local cancelled = redis.call('EXISTS', KEYS[4])
 if tonumber(ARGV[1]) < current then return {0, cancelled} end
 redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[5])
+redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
 return {1, cancelled}
 `;
 
@@ -38,8 +38,6 @@ export class RunStateStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly checkpointTtlMs: number,
-    /** Approximate event-stream length kept (see EventPublisher). */
-    private readonly streamMaxLen = 1_000_000,
   ) {}
 
   /** Takes a new attempt for the run and reads what it starts from. */
@@ -91,8 +89,7 @@ export class RunStateStore {
       epoch,
       Buffer.from(data.buffer, data.byteOffset, data.byteLength),
       this.checkpointTtlMs,
-      JSON.stringify(event),
-      this.streamMaxLen,
+      serializeRunEvent(event),
     )) as [number, number];
     return { stored: stored === 1, cancelled: cancelled === 1 };
   }
