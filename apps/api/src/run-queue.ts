@@ -1,4 +1,9 @@
-import { type Logger, type RedisKeys, TRAIN_JOB_SCHEMA_VERSION, type TrainJobPayload } from '@sweeplab/shared';
+import {
+  type Logger,
+  type RedisKeys,
+  TRAIN_JOB_SCHEMA_VERSION,
+  type TrainJobPayload,
+} from '@sweeplab/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
