@@ -1,6 +1,11 @@
 import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
-import type { ReportEpochRow, ReportInput, ReportRunRow } from '@sweeplab/report';
-import { PARAMETER_COUNTS } from './parameter-counts.ts';
+import {
+  REPORT_RUN_STATE_FIELDS,
+  type ReportEpochRow,
+  type ReportInput,
+  type ReportRunRow,
+} from '@sweeplab/report';
+import { EPOCH_METRIC_FIELDS, pickFields, RUN_PARAM_FIELDS } from '@sweeplab/shared';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -17,36 +22,15 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
   if (!sweep) return undefined;
   const runs: ReportRunRow[] = listRuns(db, { sweepId }).map((r) => ({
     id: r.id,
-    model: r.model,
-    dataset: r.dataset,
-    lr: r.lr,
-    batch_size: r.batch_size,
-    momentum: r.momentum,
-    seed: r.seed,
-    epochs: r.epochs,
-    train_subset: r.train_subset,
-    val_subset: r.val_subset,
-    status: r.status,
-    backend: r.backend,
-    device: r.device,
-    error: r.error,
-    attempt: r.attempt,
+    ...pickFields(r, RUN_PARAM_FIELDS),
+    ...pickFields(r, REPORT_RUN_STATE_FIELDS),
   }));
 
   const epochs: ReportEpochRow[] = [];
   for (let offset = 0; ; offset += MAX_METRICS_LIMIT) {
     const page = queryMetrics(db, { sweepId, limit: MAX_METRICS_LIMIT, offset });
     for (const m of page.rows) {
-      epochs.push({
-        run_id: m.run_id,
-        epoch: m.epoch,
-        train_loss: m.train_loss,
-        train_acc: m.train_acc,
-        val_loss: m.val_loss,
-        val_acc: m.val_acc,
-        epoch_seconds: m.epoch_seconds,
-        images_per_second: m.images_per_second,
-      });
+      epochs.push({ run_id: m.run_id, epoch: m.epoch, ...pickFields(m, EPOCH_METRIC_FIELDS) });
     }
     if (page.rows.length < MAX_METRICS_LIMIT || epochs.length >= page.total) break;
   }
@@ -59,6 +43,5 @@ function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
     sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
     runs,
     epochs,
-    parameterCounts: { ...PARAMETER_COUNTS },
   };
 }

@@ -1,7 +1,12 @@
-import type { RunEvent, RunStatus } from '@sweeplab/shared';
+import {
+  canTransition,
+  EPOCH_METRIC_FIELDS,
+  pickFields,
+  type RunEvent,
+  type RunStatus,
+} from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
-import { isTerminal } from './run-status.ts';
 import { isoTimestamp } from './timestamps.ts';
 
 /** How each event of a batch was handled; the five counts add up to the batch length. */
@@ -32,6 +37,9 @@ interface Statements {
   batch: Database.Transaction<(events: readonly RunEvent[]) => ApplyRunEventsResult>;
 }
 
+/** The epoch_metrics columns an event writes: its keys, the schema's metric fields, and when it landed. */
+const EPOCH_ROW_COLUMNS = ['run_id', 'epoch', 'attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'];
+
 // Prepared once per connection: preparing is a large share of the cost of a small batch.
 const cache = new WeakMap<Database.Database, Statements>();
 
@@ -48,17 +56,13 @@ function statements(client: Database.Database): Statements {
     ),
     fenceOnly: client.prepare('UPDATE runs SET attempt = max(attempt, ?) WHERE id = ?'),
     insertEpoch: client.prepare(
-      `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
-         epoch_seconds, images_per_second, recorded_at)
-       VALUES (@run_id, @epoch, @attempt, @train_loss, @train_acc, @val_loss, @val_acc,
-         @epoch_seconds, @images_per_second, @recorded_at)
+      `INSERT INTO epoch_metrics (${EPOCH_ROW_COLUMNS.join(', ')})
+       VALUES (${EPOCH_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (run_id, epoch) DO NOTHING`,
     ),
     selectEpochAttempt: client.prepare('SELECT attempt FROM epoch_metrics WHERE run_id = ? AND epoch = ?'),
     replaceEpoch: client.prepare(
-      `UPDATE epoch_metrics SET attempt = @attempt, train_loss = @train_loss, train_acc = @train_acc,
-         val_loss = @val_loss, val_acc = @val_acc, epoch_seconds = @epoch_seconds,
-         images_per_second = @images_per_second, recorded_at = @recorded_at
+      `UPDATE epoch_metrics SET ${['attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'].map((c) => `${c} = @${c}`).join(', ')}
        WHERE run_id = @run_id AND epoch = @epoch AND attempt <= @attempt`,
     ),
     finish: client.prepare(
@@ -101,14 +105,15 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
     const at = isoTimestamp(event.at);
     switch (event.type) {
       case 'started': {
-        if (isTerminal(run.status)) {
+        // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
+        if (run.status === 'running' && event.attempt === run.attempt) {
+          result.duplicates++;
+        } else if (!canTransition(run.status, 'running')) {
           // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
           // later events are still recognised as belonging to the newest attempt.
           if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
           run.attempt = event.attempt;
           result.refused++;
-        } else if (run.status === 'running' && event.attempt === run.attempt) {
-          result.duplicates++;
         } else {
           s.started.run({
             id: event.run_id,
@@ -132,12 +137,7 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
           run_id: event.run_id,
           epoch: m.epoch,
           attempt: event.attempt,
-          train_loss: m.train_loss,
-          train_acc: m.train_acc,
-          val_loss: m.val_loss,
-          val_acc: m.val_acc,
-          epoch_seconds: m.epoch_seconds,
-          images_per_second: m.images_per_second,
+          ...pickFields(m, EPOCH_METRIC_FIELDS),
           recorded_at: at,
         };
         if (s.insertEpoch.run(row).changes === 1) {
@@ -163,7 +163,7 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
         const target: RunStatus = retry ? 'queued' : event.type;
         if (run.status === target) {
           result.duplicates++;
-        } else if (isTerminal(run.status)) {
+        } else if (!canTransition(run.status, target)) {
           result.refused++;
         } else if (retry) {
           s.requeue.run({ id: event.run_id, error });

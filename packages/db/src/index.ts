@@ -10,6 +10,4 @@ export * from './read-sweeps.ts';
 export * from './run-status.ts';
 export * from './run-summaries.ts';
 export * from './schema.ts';
-export * from './statistics.ts';
-export * from './sweep-comparison.ts';
 export * from './timestamps.ts';

@@ -5,12 +5,12 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { type BackendName, ModelName } from '@sweeplab/shared';
+import { type BackendName, forwardMacs, ModelName } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/backend.ts';
 import { disposeBatch, makeBatch } from '../src/data/batch.ts';
 import { loadDataset } from '../src/data/dataset-loader.ts';
-import { forwardMacs, getModel } from '../src/models/model-registry.ts';
+import { getModel } from '../src/models/model-registry.ts';
 import { ModelWeights } from '../src/models/model-weights.ts';
 import { Sgd } from '../src/training/sgd.ts';
 import { trainStep } from '../src/training/train-step.ts';

@@ -1,4 +1,14 @@
-import { MODEL_NAMES, RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
+import {
+  compareModelNames,
+  isModelName,
+  isTerminal,
+  parameterCount,
+  pickFields,
+  RUN_CONDITION_FIELDS,
+  RUN_STATUSES,
+  type RunConditionField,
+  type RunStatus,
+} from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
 import { mean, summarize } from './descriptive-stats.ts';
 import type {
@@ -13,7 +23,7 @@ import type {
   ModelSummary,
   ReachSummary,
   Report,
-  RunSummary,
+  RunResult,
 } from './report.ts';
 import {
   assertValidReportInput,
@@ -44,9 +54,9 @@ export function buildReport(input: ReportInput): Report {
   }
   for (const list of rowsByRun.values()) list.sort((a, b) => a.epoch - b.epoch);
 
-  const summaries = new Map<string, RunSummary>();
+  const summaries = new Map<string, RunResult>();
   for (const run of input.runs) {
-    summaries.set(run.id, summarizeRun(run, rowsByRun.get(run.id) ?? [], warnings));
+    summaries.set(run.id, runResult(run, rowsByRun.get(run.id) ?? [], warnings));
   }
 
   const byCondition = new Map<string, { condition: Condition; runs: ReportRunRow[] }>();
@@ -60,9 +70,7 @@ export function buildReport(input: ReportInput): Report {
 
   const groups: ConditionGroup[] = [...byCondition.entries()]
     .sort(([, a], [, b]) => compareConditions(a.condition, b.condition))
-    .map(([key, { condition, runs }]) =>
-      buildGroup(key, condition, runs, summaries, rowsByRun, input.parameterCounts),
-    );
+    .map(([key, { condition, runs }]) => buildGroup(key, condition, runs, summaries, rowsByRun));
   markBestLearningRates(groups);
 
   const excludedRuns: ExcludedRun[] = [];
@@ -100,7 +108,7 @@ export function buildReport(input: ReportInput): Report {
     progress: {
       ...progress,
       total: input.runs.length,
-      inProgress: progress.queued + progress.running > 0,
+      inProgress: RUN_STATUSES.some((s) => !isTerminal(s) && progress[s] > 0),
     },
     learningRates: [...new Set(input.runs.map((r) => r.lr))].sort((a, b) => a - b),
     groups,
@@ -111,27 +119,35 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function conditionOf(run: ReportRunRow): Condition {
-  return {
-    dataset: run.dataset,
-    lr: run.lr,
-    batch_size: run.batch_size,
-    momentum: run.momentum,
-    epochs: run.epochs,
-    train_subset: run.train_subset,
-    val_subset: run.val_subset,
-  };
+  return pickFields(run, RUN_CONDITION_FIELDS);
 }
 
+/** Short names that keep existing condition keys stable; any other field appears as `name=value`. */
+const KEY_NAMES: Partial<Record<RunConditionField, string>> = {
+  batch_size: 'bs',
+  momentum: 'm',
+  epochs: 'ep',
+  train_subset: 'train',
+  val_subset: 'val',
+};
+
+/** `dataset|lr=…|bs=…|…` over the condition fields in schema order; null (no subset) reads "all". */
 export function conditionKey(c: Condition): string {
-  return [
-    c.dataset,
-    `lr=${c.lr}`,
-    `bs=${c.batch_size}`,
-    `m=${c.momentum}`,
-    `ep=${c.epochs}`,
-    `train=${c.train_subset ?? 'all'}`,
-    `val=${c.val_subset ?? 'all'}`,
-  ].join('|');
+  return RUN_CONDITION_FIELDS.map((f) =>
+    f === 'dataset' ? c.dataset : `${KEY_NAMES[f] ?? f}=${c[f] ?? 'all'}`,
+  ).join('|');
+}
+
+/** Sections sort by every condition field in schema order but lr, then lr: one lr family sits together. */
+const SORT_FIELDS: readonly RunConditionField[] = [...RUN_CONDITION_FIELDS.filter((f) => f !== 'lr'), 'lr'];
+
+/** Strings by locale, numbers and booleans numerically, null (e.g. "all images") last. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
+  return Number(a) - Number(b);
 }
 
 /** Everything but lr: conditions that differ only in lr compete for "best lr". */
@@ -140,24 +156,11 @@ function familyKey(c: Condition): string {
 }
 
 function compareConditions(a: Condition, b: Condition): number {
-  return (
-    a.dataset.localeCompare(b.dataset) ||
-    a.batch_size - b.batch_size ||
-    a.momentum - b.momentum ||
-    a.epochs - b.epochs ||
-    (a.train_subset ?? Number.POSITIVE_INFINITY) - (b.train_subset ?? Number.POSITIVE_INFINITY) ||
-    (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
-    a.lr - b.lr
-  );
-}
-
-/** The catalog's order (cnn, resnet, plain) mirrors the reference table; unknown models follow by name. */
-function compareModels(a: string, b: string): number {
-  const order = (m: string) => {
-    const i = (MODEL_NAMES as readonly string[]).indexOf(m);
-    return i === -1 ? MODEL_NAMES.length : i;
-  };
-  return order(a) - order(b) || a.localeCompare(b);
+  for (const f of SORT_FIELDS) {
+    const order = compareValues(a[f], b[f]);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {
@@ -170,7 +173,7 @@ function finiteMean(values: number[]): number | null {
   return finite.length === 0 ? null : mean(finite);
 }
 
-function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunSummary {
+function runResult(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunResult {
   const last = rows.at(-1);
   const finalRow = rows.find((r) => r.epoch === run.epochs);
   let best: ReportEpochRow | undefined;
@@ -223,7 +226,7 @@ function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnin
   };
 }
 
-function exclusionReason(run: RunSummary, planned: number): string {
+function exclusionReason(run: RunResult, planned: number): string {
   switch (run.status) {
     case 'failed':
       return `failed after ${run.epochsRecorded} of ${planned} epochs`;
@@ -261,12 +264,11 @@ function buildGroup(
   key: string,
   condition: Condition,
   runs: ReportRunRow[],
-  summaries: Map<string, RunSummary>,
+  summaries: Map<string, RunResult>,
   rowsByRun: Map<string, ReportEpochRow[]>,
-  parameterCounts: Record<string, number>,
 ): ConditionGroup {
   const orderedRuns = [...runs].sort(
-    (a, b) => compareModels(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
+    (a, b) => compareModelNames(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
   );
   const runSummaries = orderedRuns.map((r) => summaries.get(r.id)!);
   const modelNames = [...new Set(orderedRuns.map((r) => r.model))];
@@ -286,7 +288,7 @@ function buildGroup(
     finals.set(model, finalValues);
     models.push({
       model,
-      parameters: parameterCounts[model] ?? null,
+      parameters: isModelName(model) ? parameterCount(model) : null,
       backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
       devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
       seeds: used.map((r) => r.seed),

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyRunEvents, createSweep } from '@sweeplab/db';
-import type { RunEvent, RunParams } from '@sweeplab/shared';
+import { FALLBACK_STYLES, MODEL_NAMES, modelStyle, type RunEvent, type RunParams } from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
 import { createTestApi, type TestApi } from '../test-api.ts';
@@ -183,6 +184,33 @@ test('the dashboard is served at / with its assets, hidden from the OpenAPI docu
   assert.ok(doc.paths['/v1/sweeps/{id}/live']);
   assert.equal(doc.paths['/'], undefined);
   assert.equal(doc.paths['/dashboard/app.js'], undefined);
+});
+
+test('the dashboard draws with the report axis module and the catalog model styles; every import is served', async () => {
+  const axes = await app.inject({ method: 'GET', url: '/dashboard/chart-axes.js' });
+  assert.equal(axes.statusCode, 200);
+  assert.match(axes.headers['content-type'] as string, /^text\/javascript/);
+  const axesFile = fileURLToPath(import.meta.resolve('@sweeplab/shared/chart-axes'));
+  assert.equal(axes.body, await readFile(axesFile, 'utf8'));
+
+  const catalog = await app.inject({ method: 'GET', url: '/dashboard/model-catalog.js' });
+  assert.equal(catalog.statusCode, 200);
+  const served = await import(`data:text/javascript,${encodeURIComponent(catalog.body)}`);
+  for (const name of MODEL_NAMES) assert.deepEqual(served.MODEL_STYLES[name], modelStyle(name), name);
+  assert.deepEqual(served.FALLBACK_STYLES, FALLBACK_STYLES);
+
+  // Follow the module graph from app.js: a missing asset would break the page without a build step.
+  const seen = new Set<string>();
+  const queue = ['app.js'];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const res = await app.inject({ method: 'GET', url: `/dashboard/${file}` });
+    assert.equal(res.statusCode, 200, `/dashboard/${file}`);
+    for (const m of res.body.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
+  }
+  assert.ok(seen.has('chart-axes.js') && seen.has('model-catalog.js'), [...seen].join(', '));
 });
 
 test('the live view has every run with its latest epoch and curve, and answers 304 when unchanged', async () => {
