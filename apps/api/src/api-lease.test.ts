@@ -28,15 +28,29 @@ const dbB = { id: 'bbbbbbbb-0000-4000-8000-000000000002', path: '/srv/b/orchestr
 
 test('a second API under another database refuses, naming both databases, the holder and what to do', async () => {
   const k = key();
-  const holder = new ApiLease(redis, k, dbA, { ttlMs: 3000, waitMs: 0 }, logger);
-  await holder.acquire();
-  after(() => holder.release());
-  assert.equal(holder.whyNotHeld(), null);
+  // The holder: an API on this host whose process is alive (here: our parent process).
+  const holder = {
+    database_id: dbA.id,
+    database_path: dbA.path,
+    host: hostname(),
+    pid: process.ppid,
+    token: 'holder',
+    acquired_at: new Date().toISOString(),
+  };
+  await redis.set(k, JSON.stringify(holder), 'PX', 60_000);
   const second = new ApiLease(redis, k, dbB, { ttlMs: 3000, waitMs: 5000 }, logger);
   const started = Date.now();
   await assert.rejects(second.acquire(), (err: Error) => {
     assert.ok(err instanceof LeaseRefusedError);
-    for (const part of [dbA.path, dbA.id, dbB.path, dbB.id, `pid ${process.pid}`, hostname(), 'REDIS_PREFIX'])
+    for (const part of [
+      dbA.path,
+      dbA.id,
+      dbB.path,
+      dbB.id,
+      `pid ${process.ppid}`,
+      hostname(),
+      'REDIS_PREFIX',
+    ])
       assert.ok(err.message.includes(part), `message names ${part}:\n${err.message}`);
     return true;
   });
@@ -85,9 +99,18 @@ test('the same database takes over at once when the holder is provably gone (sam
   await successor.acquire();
   after(() => successor.release());
   assert.ok(Date.now() - started < 1000);
-  // A live holder on this host (this process) is not taken over: it is alive.
-  const live = new ApiLease(redis, k, dbA, { ttlMs: 3000, waitMs: 0 }, logger);
-  await assert.rejects(live.acquire(), /keeps renewing/);
+  await successor.release();
+  // A live holder on this host is not taken over: here, a live process (our parent) holds it.
+  const alive = { ...gone, pid: process.ppid, token: 'alive' };
+  await redis.set(k, JSON.stringify(alive), 'PX', 60_000);
+  const third = new ApiLease(redis, k, dbA, { ttlMs: 3000, waitMs: 0 }, logger);
+  await assert.rejects(third.acquire(), /keeps renewing/);
+  // The same pid as ours under another token is a previous incarnation (a restarted container): gone.
+  await redis.set(k, JSON.stringify({ ...gone, pid: process.pid, token: 'before-restart' }), 'PX', 60_000);
+  const restarted = new ApiLease(redis, k, dbA, { ttlMs: 3000, waitMs: 0 }, logger);
+  await restarted.acquire();
+  after(() => restarted.release());
+  assert.equal(JSON.parse((await redis.get(k)) ?? '{}').token, restarted.holder.token);
 });
 
 test('a holder whose key vanishes (Redis restarted empty) stops, says why, and re-acquires', async () => {

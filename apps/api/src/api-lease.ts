@@ -176,7 +176,10 @@ export class ApiLease {
         );
       }
       const holder = parsed.data;
-      const gone = holder.host === this.self.host && holder.pid !== process.pid && processIsGone(holder.pid);
+      // On this host a pid proves it: dead, or our own (a restarted container whose API is pid 1 again;
+      // the token tells us it is not this incarnation's lease).
+      const gone =
+        holder.host === this.self.host && (holder.pid === process.pid || processIsGone(holder.pid));
       if (!gone || round === 1) return holder;
       this.logger.warn({ holder }, 'the lease holder is gone (same host, dead pid): taking over now');
       expected = current;

@@ -81,6 +81,7 @@ export class EventIngester {
   private running = false;
   private loop: Promise<void> | undefined;
   private lastBacklogWarning = 0;
+  private maintenance: Promise<StreamBacklog> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -111,8 +112,18 @@ export class EventIngester {
     while ((await this.readBatch('>', false)) > 0) {}
   }
 
-  /** Measures the stream and trims what the group acknowledged, beyond `retainAcked` entries. */
-  async maintainStream(): Promise<StreamBacklog> {
+  /**
+   * Measures the stream and trims what the group acknowledged, beyond `retainAcked` entries. Calls
+   * overlapping one in flight share it: two trims computed from the same length would remove twice.
+   */
+  maintainStream(): Promise<StreamBacklog> {
+    this.maintenance ??= this.measureAndTrim().finally(() => {
+      this.maintenance = undefined;
+    });
+    return this.maintenance;
+  }
+
+  private async measureAndTrim(): Promise<StreamBacklog> {
     if (this.options.mayCommit?.() == null) {
       // Only the lease holder trims: an API that lost its lease no longer knows what is acknowledged.
       await trimAcknowledged(this.redis, this.keys, this.options.retainAcked ?? 10_000);

@@ -87,22 +87,28 @@ export async function streamBacklog(redis: Redis, keys: RedisKeys): Promise<Stre
 }
 
 /**
- * Trims the events stream below everything the consumer group has not acknowledged, keeping the
+ * Trims the events stream below everything the consumer group has not acknowledged, keeping about the
  * newest `retain` acknowledged entries. An ingester that is down for a long time therefore loses
- * nothing: unacknowledged entries are never trimmed, however long the stream grows. Returns the
- * number of entries removed.
+ * nothing: unacknowledged entries are never trimmed, however long the stream grows. Returns the number
+ * of entries removed.
+ *
+ * Cost is proportional to what is removed: it reads only the entries it is about to delete, and
+ * nothing at all while the stream holds no more than `retain` acknowledged entries.
  */
 export async function trimAcknowledged(redis: Redis, keys: RedisKeys, retain: number): Promise<number> {
-  const group = await groupInfo(redis, keys);
+  const [group, length] = await Promise.all([groupInfo(redis, keys), redis.xlen(keys.events)]);
   if (!group) return 0;
   // Every entry strictly below `bound` is acknowledged: delivered, and no longer pending.
   const bound = (await oldestUnackedId(redis, keys, group)) ?? nextId(group.lastDeliveredId);
-  if (retain === 0) return redis.xtrim(keys.events, 'MINID', bound);
-  // Of those, the `retain` newest stay; MINID removes every entry below the oldest one kept.
-  const acked = await redis.xrevrange(keys.events, `(${bound}`, '-', 'COUNT', retain + 1);
-  const oldestKept = acked[retain - 1];
-  if (acked.length <= retain || !oldestKept) return 0;
-  return redis.xtrim(keys.events, 'MINID', oldestKept[0]);
+  // Acknowledged entries, counted from above: at most length − pending − undelivered (acknowledged
+  // entries between the oldest pending one and the newest delivered one make it an overestimate,
+  // so slightly fewer than `retain` may stay; never an unacknowledged one, as the range stops at bound).
+  const excess = length - group.pending - (group.lag ?? 0) - retain;
+  if (excess <= 0) return 0;
+  const doomed = await redis.xrange(keys.events, '-', `(${bound}`, 'COUNT', excess);
+  const last = doomed.at(-1);
+  if (!last) return 0;
+  return redis.xtrim(keys.events, 'MINID', nextId(last[0]));
 }
 
 function nextId(id: string): string {
