@@ -1,4 +1,4 @@
-import { type Db, getSweep, listRuns, MAX_METRICS_LIMIT, queryMetrics } from '@sweeplab/db';
+import { type Db, readSweepSnapshot } from '@sweeplab/db';
 import {
   REPORT_RUN_STATE_FIELDS,
   type ReportEpochRow,
@@ -12,28 +12,20 @@ import { EPOCH_METRIC_FIELDS, pickFields, RUN_PARAM_FIELDS } from '@sweeplab/sha
  * the sweep does not exist. Shared by the report endpoint and the `npm run report` CLI.
  */
 export function loadReportInput(db: Db, sweepId: string): ReportInput | undefined {
-  // One read transaction: the ingester keeps inserting epochs, and paging through a moving table
-  // could return an epoch twice (or miss one) as the offsets shift under the reader.
-  return db.$client.transaction(() => readSnapshot(db, sweepId))();
-}
-
-function readSnapshot(db: Db, sweepId: string): ReportInput | undefined {
-  const sweep = getSweep(db, sweepId);
-  if (!sweep) return undefined;
-  const runs: ReportRunRow[] = listRuns(db, { sweepId }).map((r) => ({
+  const snapshot = readSweepSnapshot(db, sweepId);
+  if (!snapshot) return undefined;
+  const { sweep } = snapshot;
+  const runs: ReportRunRow[] = snapshot.runs.map((r) => ({
     id: r.id,
     ...pickFields(r, RUN_PARAM_FIELDS),
     ...pickFields(r, REPORT_RUN_STATE_FIELDS),
   }));
 
-  const epochs: ReportEpochRow[] = [];
-  for (let offset = 0; ; offset += MAX_METRICS_LIMIT) {
-    const page = queryMetrics(db, { sweepId, limit: MAX_METRICS_LIMIT, offset });
-    for (const m of page.rows) {
-      epochs.push({ run_id: m.run_id, epoch: m.epoch, ...pickFields(m, EPOCH_METRIC_FIELDS) });
-    }
-    if (page.rows.length < MAX_METRICS_LIMIT || epochs.length >= page.total) break;
-  }
+  const epochs: ReportEpochRow[] = snapshot.epochs.map((m) => ({
+    run_id: m.run_id,
+    epoch: m.epoch,
+    ...pickFields(m, EPOCH_METRIC_FIELDS),
+  }));
 
   const metric =
     sweep.metric_name !== null && sweep.metric_goal !== null

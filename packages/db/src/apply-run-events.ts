@@ -82,10 +82,10 @@ function emptyResult(): ApplyRunEventsResult {
   return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0, unknownAt: [] };
 }
 
-function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): ApplyRunEventsResult {
+function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEventsResult {
   const result = emptyResult();
   // Runs touched by this batch, kept current as events apply, so a batch of epochs reads each run once.
-  const known = new Map<string, { status: RunStatus; attempt: number } | null>();
+  const known = new Map<string, KnownRun | null>();
   for (const [position, event] of events.entries()) {
     let run = known.get(event.run_id);
     if (run === undefined) {
@@ -103,82 +103,89 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
       continue;
     }
     const at = isoTimestamp(event.at);
-    switch (event.type) {
-      case 'started': {
-        // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
-        if (run.status === 'running' && event.attempt === run.attempt) {
-          result.duplicates++;
-        } else if (!canTransition(run.status, 'running')) {
-          // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
-          // later events are still recognised as belonging to the newest attempt.
-          if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
-          run.attempt = event.attempt;
-          result.refused++;
-        } else {
-          s.started.run({
-            id: event.run_id,
-            attempt: event.attempt,
-            worker: event.worker_id,
-            backend: event.backend,
-            tfjs_version: event.tfjs_version,
-            device: event.device,
-            resumed_from_epoch: event.resumed_from_epoch,
-            at,
-          });
-          run.attempt = event.attempt;
-          run.status = 'running';
-          result.applied++;
-        }
-        break;
-      }
-      case 'epoch': {
-        const m = event.metrics;
-        const row = {
-          run_id: event.run_id,
-          epoch: m.epoch,
-          attempt: event.attempt,
-          ...pickFields(m, EPOCH_METRIC_FIELDS),
-          recorded_at: at,
-        };
-        if (s.insertEpoch.run(row).changes === 1) {
-          result.applied++;
-          break;
-        }
-        // Conflicts are rare (re-delivery or a retried attempt redoing an epoch): resolve them slowly.
-        const stored = s.selectEpochAttempt.get(event.run_id, m.epoch);
-        if (stored && stored.attempt > event.attempt) {
-          result.fenced++;
-        } else {
-          s.replaceEpoch.run(row);
-          if (stored && stored.attempt === event.attempt) result.duplicates++;
-          else result.applied++;
-        }
-        break;
-      }
-      case 'completed':
-      case 'cancelled':
-      case 'failed': {
-        const error = event.type === 'failed' ? event.error : null;
-        const retry = event.type === 'failed' && event.will_retry;
-        const target: RunStatus = retry ? 'queued' : event.type;
-        if (run.status === target) {
-          result.duplicates++;
-        } else if (!canTransition(run.status, target)) {
-          result.refused++;
-        } else if (retry) {
-          s.requeue.run({ id: event.run_id, error });
-          run.status = 'queued';
-          result.applied++;
-        } else {
-          s.finish.run({ id: event.run_id, status: target, at, error });
-          run.status = target;
-          result.applied++;
-        }
-        break;
-      }
-    }
+    let outcome: Outcome;
+    if (event.type === 'started') outcome = applyStarted(s, run, event, at);
+    else if (event.type === 'epoch') outcome = applyEpoch(s, event, at);
+    else outcome = applyFinished(s, run, event, at);
+    result[outcome]++;
   }
   return result;
+}
+
+/** A run as this batch has left it so far. */
+interface KnownRun {
+  status: RunStatus;
+  attempt: number;
+}
+type Outcome = Exclude<keyof ApplyRunEventsResult, 'unknown'>;
+/** The statements one batch uses (the batch transaction itself excluded). */
+type BatchStatements = Omit<Statements, 'batch'>;
+
+/** An attempt started (not lower than the run's: fenced before). */
+function applyStarted(
+  s: BatchStatements,
+  run: KnownRun,
+  event: Extract<RunEvent, { type: 'started' }>,
+  at: string,
+): Outcome {
+  // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
+  if (run.status === 'running' && event.attempt === run.attempt) return 'duplicates';
+  if (!canTransition(run.status, 'running')) {
+    // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
+    // later events are still recognised as belonging to the newest attempt.
+    if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
+    run.attempt = event.attempt;
+    return 'refused';
+  }
+  s.started.run({
+    id: event.run_id,
+    attempt: event.attempt,
+    worker: event.worker_id,
+    backend: event.backend,
+    tfjs_version: event.tfjs_version,
+    device: event.device,
+    resumed_from_epoch: event.resumed_from_epoch,
+    at,
+  });
+  run.attempt = event.attempt;
+  run.status = 'running';
+  return 'applied';
+}
+
+/** An epoch row, upserted only over a row of the same or a lower attempt. */
+function applyEpoch(s: BatchStatements, event: Extract<RunEvent, { type: 'epoch' }>, at: string): Outcome {
+  const m = event.metrics;
+  const row = {
+    run_id: event.run_id,
+    epoch: m.epoch,
+    attempt: event.attempt,
+    ...pickFields(m, EPOCH_METRIC_FIELDS),
+    recorded_at: at,
+  };
+  if (s.insertEpoch.run(row).changes === 1) return 'applied';
+  // Conflicts are rare (re-delivery or a retried attempt redoing an epoch): resolve them slowly.
+  const stored = s.selectEpochAttempt.get(event.run_id, m.epoch);
+  if (stored && stored.attempt > event.attempt) return 'fenced';
+  s.replaceEpoch.run(row);
+  return stored && stored.attempt === event.attempt ? 'duplicates' : 'applied';
+}
+
+/** `completed`, `cancelled` or `failed` (back to `queued` when the worker will retry). */
+function applyFinished(
+  s: BatchStatements,
+  run: KnownRun,
+  event: Extract<RunEvent, { type: 'completed' | 'cancelled' | 'failed' }>,
+  at: string,
+): Outcome {
+  const error = event.type === 'failed' ? event.error : null;
+  const retry = event.type === 'failed' && event.will_retry;
+  const target: RunStatus = retry ? 'queued' : event.type;
+  if (run.status === target) return 'duplicates';
+  if (!canTransition(run.status, target)) return 'refused';
+  if (retry) s.requeue.run({ id: event.run_id, error });
+  else s.finish.run({ id: event.run_id, status: target, at, error });
+  run.status = target;
+  return 'applied';
 }
 
 /**

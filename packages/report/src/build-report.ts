@@ -283,71 +283,112 @@ function buildGroup(
   for (const model of modelNames) {
     const all = runSummaries.filter((r) => r.model === model);
     const used = all.filter((r) => r.inStatistics);
-    const describedBy = used.length > 0 ? used : all;
-    const finalValues = used.map((r) => r.finalValAcc).filter(nonNull);
-    finals.set(model, finalValues);
-    models.push({
-      model,
-      parameters: isModelName(model) ? parameterCount(model) : null,
-      backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
-      devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
-      seeds: used.map((r) => r.seed),
-      runsTotal: all.length,
-      runsInStatistics: used.length,
-      finalValAcc: summarize(finalValues),
-      finalTrainLoss: summarize(used.map((r) => r.finalTrainLoss).filter(nonNull)),
-      bestValAcc: summarize(used.map((r) => r.bestValAcc).filter(nonNull)),
-      bestEpoch: summarize(used.map((r) => r.bestEpoch).filter(nonNull)),
-      reach98: reach(
-        0.98,
-        used.map((r) => r.epochsTo98),
-      ),
-      reach99: reach(
-        0.99,
-        used.map((r) => r.epochsTo99),
-      ),
-      secondsPerEpoch: summarize(used.map((r) => r.secondsPerEpoch).filter(nonNull)),
-      imagesPerSecond: summarize(used.map((r) => r.imagesPerSecond).filter(nonNull)),
-      bestLr: null,
-    });
+    finals.set(model, used.map((r) => r.finalValAcc).filter(nonNull));
+    models.push(summarizeModel(model, all, used, isModelName(model) ? parameterCount(model) : null));
     if (used.length === 0)
       notes.push(`${model} has no completed run under this condition, so it is in no statistic.`);
-
-    for (const epoch of checkpoints) {
-      const rows = used
-        .map((r) => rowsByRun.get(r.runId)?.find((row) => row.epoch === epoch))
-        .filter((row): row is ReportEpochRow => row !== undefined);
-      checkpointTable.push({
-        model,
-        epoch,
-        n: rows.length,
-        trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
-        valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
-      });
-    }
-
-    // Curves also show runs still in flight, so a live sweep has something to look at; each point
-    // carries its own n, and the renderers say the curve is partial.
-    const curveRuns = all.filter((r) => r.inStatistics || r.status === 'running');
-    const byEpoch = new Map<number, ReportEpochRow[]>();
-    for (const r of curveRuns) {
-      for (const row of rowsByRun.get(r.runId) ?? []) {
-        const list = byEpoch.get(row.epoch) ?? [];
-        list.push(row);
-        byEpoch.set(row.epoch, list);
-      }
-    }
-    const points: CurvePoint[] = [...byEpoch.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([epoch, rows]) => ({
-        epoch,
-        n: rows.length,
-        trainLoss: band(rows.map((r) => r.train_loss)),
-        valAcc: band(rows.map((r) => r.val_acc)),
-      }));
-    curves.push({ model, runningRuns: curveRuns.filter((r) => r.status === 'running').length, points });
+    checkpointTable.push(...checkpointCells(model, used, checkpoints, rowsByRun));
+    curves.push(modelCurve(model, all, rowsByRun));
   }
 
+  return {
+    key,
+    condition,
+    checkpoints,
+    models,
+    checkpointTable,
+    comparisons: pairwiseComparisons(modelNames, finals, notes),
+    curves,
+    runs: runSummaries,
+    notes,
+  };
+}
+
+/** One model under one condition: `used` are its runs in the statistics, `all` every run of it. */
+function summarizeModel(
+  model: string,
+  all: RunResult[],
+  used: RunResult[],
+  parameters: number | null,
+): ModelSummary {
+  const describedBy = used.length > 0 ? used : all;
+  return {
+    model,
+    parameters,
+    backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
+    devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
+    seeds: used.map((r) => r.seed),
+    runsTotal: all.length,
+    runsInStatistics: used.length,
+    finalValAcc: summarize(used.map((r) => r.finalValAcc).filter(nonNull)),
+    finalTrainLoss: summarize(used.map((r) => r.finalTrainLoss).filter(nonNull)),
+    bestValAcc: summarize(used.map((r) => r.bestValAcc).filter(nonNull)),
+    bestEpoch: summarize(used.map((r) => r.bestEpoch).filter(nonNull)),
+    reach98: reach(
+      0.98,
+      used.map((r) => r.epochsTo98),
+    ),
+    reach99: reach(
+      0.99,
+      used.map((r) => r.epochsTo99),
+    ),
+    secondsPerEpoch: summarize(used.map((r) => r.secondsPerEpoch).filter(nonNull)),
+    imagesPerSecond: summarize(used.map((r) => r.imagesPerSecond).filter(nonNull)),
+    bestLr: null,
+  };
+}
+
+/** The checkpoint table's cells of one model: training loss and validation accuracy at each epoch. */
+function checkpointCells(
+  model: string,
+  used: RunResult[],
+  checkpoints: number[],
+  rowsByRun: Map<string, ReportEpochRow[]>,
+): CheckpointCell[] {
+  return checkpoints.map((epoch) => {
+    const rows = used
+      .map((r) => rowsByRun.get(r.runId)?.find((row) => row.epoch === epoch))
+      .filter((row): row is ReportEpochRow => row !== undefined);
+    return {
+      model,
+      epoch,
+      n: rows.length,
+      trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
+      valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
+    };
+  });
+}
+
+/** The mean learning curve of one model, with min–max bands and each point's own n. */
+function modelCurve(model: string, all: RunResult[], rowsByRun: Map<string, ReportEpochRow[]>): ModelCurve {
+  // Curves also show runs still in flight, so a live sweep has something to look at; each point
+  // carries its own n, and the renderers say the curve is partial.
+  const curveRuns = all.filter((r) => r.inStatistics || r.status === 'running');
+  const byEpoch = new Map<number, ReportEpochRow[]>();
+  for (const r of curveRuns) {
+    for (const row of rowsByRun.get(r.runId) ?? []) {
+      const list = byEpoch.get(row.epoch) ?? [];
+      list.push(row);
+      byEpoch.set(row.epoch, list);
+    }
+  }
+  const points: CurvePoint[] = [...byEpoch.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, rows]) => ({
+      epoch,
+      n: rows.length,
+      trainLoss: band(rows.map((r) => r.train_loss)),
+      valAcc: band(rows.map((r) => r.val_acc)),
+    }));
+  return { model, runningRuns: curveRuns.filter((r) => r.status === 'running').length, points };
+}
+
+/** Welch's t-test of final validation accuracy for every pair of models; a pair that cannot be tested gets a note. */
+function pairwiseComparisons(
+  modelNames: string[],
+  finals: Map<string, number[]>,
+  notes: string[],
+): Comparison[] {
   const comparisons: Comparison[] = [];
   for (let i = 0; i < modelNames.length; i++) {
     for (let j = i + 1; j < modelNames.length; j++) {
@@ -372,18 +413,7 @@ function buildGroup(
       });
     }
   }
-
-  return {
-    key,
-    condition,
-    checkpoints,
-    models,
-    checkpointTable,
-    comparisons,
-    curves,
-    runs: runSummaries,
-    notes,
-  };
+  return comparisons;
 }
 
 /** Per model, among conditions that differ only in lr, flag the lr with the highest mean final val acc. */

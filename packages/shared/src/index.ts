@@ -4,6 +4,7 @@ export * from './env.ts';
 export * from './epoch-metrics.ts';
 export * from './logger.ts';
 export * from './model-catalog/index.ts';
+export * from './permanent-error.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
 export * from './run-params.ts';

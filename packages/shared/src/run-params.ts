@@ -6,6 +6,17 @@ import { ModelName } from './model-catalog/model-catalog.ts';
 const positiveFinite = z.number().finite('must be a finite number').positive('must be greater than 0');
 
 /**
+ * Bounds that other schemas repeat (MAX_EPOCHS, the demo's subset sizes): one definition here. The
+ * subsets cannot exceed the datasets (60,000 training and 10,000 test images, MNIST and Fashion-MNIST).
+ */
+export const RUN_PARAM_LIMITS = {
+  maxEpochs: 10_000,
+  trainSubset: { min: 10, max: 60_000 },
+  valSubset: { min: 10, max: 10_000 },
+} as const;
+const { trainSubset, valSubset } = RUN_PARAM_LIMITS;
+
+/**
  * The hyper-parameters of one training run, snake_case as on the wire. Limits that depend on the
  * deployment (the epoch cap) are applied by `runParamsSchema(limits)`. This object is the one list of
  * run parameters: the `runs` columns, the metrics table and CSV, the report's conditions and the job
@@ -30,14 +41,26 @@ export function runParamsSchema(limits: { maxEpochs: number }) {
         .int('must be an integer')
         .min(1, 'must be at least 1')
         .max(limits.maxEpochs, `must be at most ${limits.maxEpochs} (MAX_EPOCHS)`),
-      train_subset: z.number().int('must be an integer').min(10).max(60_000).nullable().optional(),
-      val_subset: z.number().int('must be an integer').min(10).max(10_000).nullable().optional(),
+      train_subset: z
+        .number()
+        .int('must be an integer')
+        .min(trainSubset.min)
+        .max(trainSubset.max)
+        .nullable()
+        .optional(),
+      val_subset: z
+        .number()
+        .int('must be an integer')
+        .min(valSubset.min)
+        .max(valSubset.max)
+        .nullable()
+        .optional(),
     })
     .strict();
 }
 
 /** The widest limits any deployment may configure; payloads on the queue are checked against these. */
-export const RunParams = runParamsSchema({ maxEpochs: 10_000 });
+export const RunParams = runParamsSchema({ maxEpochs: RUN_PARAM_LIMITS.maxEpochs });
 export type RunParams = z.infer<typeof RunParams>;
 export type RunParamsInput = z.input<typeof RunParams>;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import { FALLBACK_STYLES, MODEL_NAMES, modelStyle, type RunEvent, type RunParams
 import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
 import { createTestApi, type TestApi } from '../test-api.ts';
+import { DASHBOARD_MODULES } from './dashboard-routes.ts';
 
 const SWEEP_ID = 'swp_000000000000000001';
 const UNKNOWN_SWEEP = 'swp_000000000000000999';
@@ -174,9 +175,17 @@ test('the dashboard is served at / with its assets, hidden from the OpenAPI docu
   assert.match(page.headers['content-security-policy'] as string, /script-src 'self'/);
   assert.ok(page.body.includes('src="/dashboard/app.js"'));
   assert.ok(page.body.includes('href="/dashboard/style.css"'));
-  for (const asset of ['app.js', 'charts.js', 'dom.js', 'style.css']) {
+  // Every module in the folder is served, so a new page cannot be left out of the list.
+  const dashboardDir = new URL('../dashboard/', import.meta.url);
+  const modules = readdirSync(dashboardDir).filter((f) => f.endsWith('.js'));
+  assert.deepEqual([...DASHBOARD_MODULES].sort(), modules.sort());
+  for (const asset of [...modules, 'style.css']) {
     const res = await app.inject({ method: 'GET', url: `/dashboard/${asset}` });
     assert.equal(res.statusCode, 200, asset);
+    assert.match(
+      res.headers['content-type'] as string,
+      asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
+    );
   }
   assert.equal((await app.inject({ method: 'GET', url: '/dashboard/../package.json' })).statusCode, 404);
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
