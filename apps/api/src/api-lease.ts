@@ -48,6 +48,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/**
+ * The lease's own clock: monotonic, so a wall-clock step (NTP, a VM resumed) can neither extend nor
+ * cut short how long this process believes it holds the lease. Redis times the key with its own clock.
+ */
+const now = () => performance.now();
+
 /** True when `pid` is provably not running on this machine. */
 function processIsGone(pid: number): boolean {
   try {
@@ -108,7 +114,7 @@ export class ApiLease {
    */
   whyNotHeld = (): string | null => {
     if (this.lost) return this.lost;
-    const left = this.heldUntil - Date.now();
+    const left = this.heldUntil - now();
     if (left < this.options.ttlMs / 3)
       return `lease not renewed for ${Math.round((this.options.ttlMs - left) / 1000)} s (Redis unreachable?)`;
     return null;
@@ -116,13 +122,13 @@ export class ApiLease {
 
   /** Takes the lease at start-up (waiting for an expiry when that is the way), or throws LeaseRefusedError. */
   async acquire(): Promise<void> {
-    const deadline = Date.now() + this.options.waitMs;
+    const deadline = now() + this.options.waitMs;
     for (;;) {
       const outcome = await this.tryTake();
       if (outcome === 'taken') break;
       if (outcome.database_id !== this.self.database_id)
         throw new LeaseRefusedError(this.otherDatabase(outcome));
-      if (Date.now() > deadline) throw new LeaseRefusedError(this.sameDatabaseAlive(outcome));
+      if (now() > deadline) throw new LeaseRefusedError(this.sameDatabaseAlive(outcome));
       this.logger.warn(
         { holder: outcome, key: this.key },
         'another API on this database holds the lease; waiting for it to expire',
@@ -153,6 +159,7 @@ export class ApiLease {
   private async tryTake(): Promise<'taken' | LeaseHolder> {
     let expected = '';
     for (let round = 0; round < 2; round++) {
+      const sentAt = now();
       const [ok, current] = (await this.redis.eval(
         TAKE,
         1,
@@ -161,7 +168,6 @@ export class ApiLease {
         this.options.ttlMs,
         expected,
       )) as [number, string];
-      const sentAt = Date.now();
       if (ok === 1) {
         this.heldUntil = sentAt + this.options.ttlMs;
         this.lost = null;
@@ -195,7 +201,7 @@ export class ApiLease {
   private async renew(): Promise<void> {
     if (this.renewing) return;
     this.renewing = true;
-    const sentAt = Date.now();
+    const sentAt = now();
     try {
       if (this.lost === null) {
         const ok = (await this.redis.eval(RENEW, 1, this.key, this.value, this.options.ttlMs)) as number;
@@ -207,7 +213,7 @@ export class ApiLease {
         else this.lost = `the lease is held by another API: ${describe(outcome)}`;
       }
     } catch (err) {
-      if (this.lost === null && Date.now() > this.heldUntil)
+      if (this.lost === null && now() > this.heldUntil)
         this.lose(`could not renew the lease before it expired: ${(err as Error).message}`);
     } finally {
       this.renewing = false;
