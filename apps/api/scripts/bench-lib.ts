@@ -15,10 +15,12 @@ import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
 import { ApiLease } from '../src/api-lease.ts';
+import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
-import { loadApiConfig } from '../src/config.ts';
+import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
+import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const workerEntry = join(repoRoot, 'apps/worker/src/main.ts');
@@ -257,6 +259,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       mayCommit: lease.whyNotHeld,
     },
     logger,
+    null,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.
       const now = Date.now();
@@ -267,7 +270,19 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       }
     },
   );
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, lease, logger };
+  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
+  const ctx: ApiContext = {
+    config,
+    db,
+    redis,
+    keys,
+    queue,
+    ingester,
+    lease,
+    artifacts,
+    logger,
+    sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
+  };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

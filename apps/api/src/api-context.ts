@@ -3,9 +3,11 @@ import { closeDatabase, type Db, databaseId, migrate, openDatabase } from '@swee
 import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
 import { ApiLease } from './api-lease.ts';
-import type { ApiConfig } from './config.ts';
+import { ArtifactStore } from './artifact-store.ts';
+import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
 import { RunQueue } from './run-queue.ts';
+import { SweepController } from './sweep-controller/sweep-controller.ts';
 
 /** What every route needs; built once by `createApiContext` and passed to `buildServer`. */
 export interface ApiContext {
@@ -17,6 +19,9 @@ export interface ApiContext {
   ingester: EventIngester | null;
   /** This API's lease on the prefix (one writer per deployment); taken by `startApi`. */
   lease: ApiLease | null;
+  artifacts: ArtifactStore;
+  /** Early termination and incremental proposals; started by `startApi`. */
+  sweepController: SweepController;
   logger: Logger;
 }
 
@@ -55,6 +60,23 @@ export function createApiContext(
     { ttlMs: config.API_LEASE_TTL_MS, waitMs: config.API_LEASE_TTL_MS + 2_000 },
     logger.child({ component: 'lease' }),
   );
+  const artifacts = new ArtifactStore(
+    db,
+    redis,
+    keys,
+    artifactsDir(config),
+    config.ARTIFACT_KEEP,
+    logger.child({ component: 'artifacts' }),
+    config.ARTIFACT_WRITE_FAULT,
+  );
+  const sweepController = new SweepController({
+    db,
+    queue,
+    redis,
+    keys,
+    config,
+    logger: logger.child({ component: 'sweep-controller' }),
+  });
   const ingester = config.INGEST_ENABLED
     ? new EventIngester(
         ingestRedis,
@@ -72,6 +94,8 @@ export function createApiContext(
           mayCommit: lease.whyNotHeld,
         },
         logger.child({ component: 'ingester' }),
+        artifacts,
+        (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
       )
     : null;
   return {
@@ -82,10 +106,13 @@ export function createApiContext(
     queue,
     ingester,
     lease,
+    artifacts,
+    sweepController,
     logger,
     async close() {
       // A batch in flight either commits or stays pending and is re-read after a restart.
       await settleWithin(ingester?.stop(), 3000);
+      await settleWithin(sweepController.stop(), 3000);
       // Released only after the last commit, so a successor can take over at once.
       await settleWithin(lease.release(), 1000);
       await settleWithin(queue.close(), 1000);

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { commonEnv, env, loadEnv, RUN_PARAM_LIMITS, resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 
@@ -11,6 +12,15 @@ export const ApiEnv = z.object({
     .string()
     .default('./data/orchestrator.db')
     .transform((p) => resolveUserPath(p)),
+  /** Where artifact files (trained weights) are kept; default: `artifacts/` beside DATABASE_PATH. */
+  ARTIFACTS_DIR: z
+    .string()
+    .optional()
+    .transform((p) => (p === undefined ? undefined : resolveUserPath(p))),
+  /** Which weights to keep: `all` (final and best), `best` only or `final` only. */
+  ARTIFACT_KEEP: z.enum(['all', 'best', 'final'], { message: 'must be all, best or final' }).default('all'),
+  /** Tests only: `kill-mid-write` makes the API SIGKILL itself half-way through an artifact file. */
+  ARTIFACT_WRITE_FAULT: z.enum(['kill-mid-write']).optional(),
   /** When set, every mutating endpoint requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   MAX_EPOCHS: env.intFromEnv(1, RUN_PARAM_LIMITS.maxEpochs).default(1000),
@@ -50,6 +60,11 @@ export const ApiEnv = z.object({
   INGEST_ENABLED: env.booleanFromEnv.default(true),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
+
+/** The artifacts folder: ARTIFACTS_DIR, else `artifacts/` beside the SQLite file. */
+export function artifactsDir(config: ApiConfig): string {
+  return config.ARTIFACTS_DIR ?? join(dirname(config.DATABASE_PATH), 'artifacts');
+}
 
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
   return loadEnv(ApiEnv, source);

@@ -1,6 +1,13 @@
 import { type ApplyRunEventsResult, applyRunEvents, type Db } from '@sweeplab/db';
-import { type Logger, type RedisKeys, RUN_EVENT_SCHEMA_VERSION, RunEvent } from '@sweeplab/shared';
+import {
+  type Logger,
+  type RedisKeys,
+  RUN_EVENT_SCHEMA_VERSION,
+  type RunArtifactEvent,
+  RunEvent,
+} from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
+import type { ArtifactOutcome, ArtifactStore } from './artifact-store.ts';
 import { type StreamBacklog, streamBacklog, trimAcknowledged } from './event-stream.ts';
 
 export interface IngesterOptions {
@@ -42,6 +49,8 @@ export interface IngesterStats {
   backlog: StreamBacklog | null;
   /** Set while ingestion is paused, saying why (lease lost). */
   pausedReason: string | null;
+  /** Artifact events by what became of them (stored, duplicate, fenced, superseded, ...). */
+  artifacts: Partial<Record<ArtifactOutcome, number>>;
 }
 
 type StreamReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -77,6 +86,7 @@ export class EventIngester {
     lastLagMs: 0,
     backlog: null,
     pausedReason: null,
+    artifacts: {},
   };
   private running = false;
   private loop: Promise<void> | undefined;
@@ -90,11 +100,17 @@ export class EventIngester {
     private readonly consumer: string,
     private readonly options: IngesterOptions,
     private readonly logger: Logger,
-    /** Called after each batch has committed and been acknowledged (e.g. for a sweep controller). */
-    private readonly onApplied: (events: RunEvent[], result: ApplyRunEventsResult) => void = () => {},
+    private readonly artifacts: ArtifactStore | null = null,
+    /** Called once the batch is committed and acknowledged; `committedAt` is when the commit returned. */
+    private readonly onApplied: (
+      events: RunEvent[],
+      result: ApplyRunEventsResult,
+      committedAt: number,
+    ) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
+    await this.artifacts?.init();
     await this.ensureGroup();
     this.running = true;
     this.loop = this.run();
@@ -200,6 +216,11 @@ export class EventIngester {
     }
   }
 
+  private async ingestArtifact(event: RunArtifactEvent): Promise<void> {
+    const outcome: ArtifactOutcome = this.artifacts ? await this.artifacts.ingest(event) : 'not-kept';
+    this.stats.artifacts[outcome] = (this.stats.artifacts[outcome] ?? 0) + 1;
+  }
+
   private async fetch(from: '0' | '>' | 'claim', block: boolean): Promise<Entry[]> {
     if (from === 'claim') {
       const reply = (await this.redis.call(
@@ -275,11 +296,23 @@ export class EventIngester {
       this.stats.pausedReason = paused;
       return 0;
     }
-    const result = applyRunEvents(this.db, events);
+    // Artifacts first, in stream order: a run's artifacts precede its terminal event, and a file is
+    // complete before its row; nothing is acknowledged until both steps are done.
+    const runEvents: RunEvent[] = [];
+    const runEventIds: string[] = [];
+    for (const [k, event] of events.entries()) {
+      if (event.type === 'artifact') await this.ingestArtifact(event);
+      else {
+        runEvents.push(event);
+        runEventIds.push(eventIds[k] as string);
+      }
+    }
+    const result = applyRunEvents(this.db, runEvents);
+    const committedAt = Date.now();
     for (const position of result.unknownAt) {
-      const event = events[position] as RunEvent;
+      const event = runEvents[position] as RunEvent;
       rejected.push({
-        id: eventIds[position] as string,
+        id: runEventIds[position] as string,
         raw: JSON.stringify(event),
         reason: 'unknown-run',
         detail: `run ${event.run_id} is not in this API's database`,
@@ -312,7 +345,7 @@ export class EventIngester {
         'kept run events this API cannot apply in the dead-letter stream',
       );
     }
-    this.onApplied(events, result);
+    this.onApplied(events, result, committedAt);
     return entries.length;
   }
 

@@ -26,6 +26,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   logger.info({ lease: ctx.lease?.holder, ingesting: ctx.ingester !== null }, 'prefix lease checked');
   await ctx.ingester?.start();
   await reconcileQueue(ctx);
+  ctx.sweepController.start();
   // Keep reconciling: a run written while Redis was down gets its job once Redis is back.
   const reconciler = setInterval(() => {
     reconcileQueue(ctx).catch((err: Error) => logger.warn({ err }, 'reconciliation failed'));

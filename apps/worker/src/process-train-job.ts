@@ -1,5 +1,7 @@
 import {
   type BackendName,
+  codeVersion,
+  type EpochMetrics,
   type Logger,
   payloadSchemaVersion,
   type RedisKeys,
@@ -12,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
-import type { RunStateStore } from './run-state-store.ts';
+import type { EpochArtifacts, RunStateStore } from './run-state-store.ts';
 
 export interface JobContext {
   config: WorkerConfig;
@@ -69,6 +71,8 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
   }
 
   const resumedFrom = claim.checkpoint?.epoch ?? 0;
+  // A run starting from scratch must not compare its epochs with the best of an earlier attempt.
+  if (!claim.checkpoint) await ctx.runState.resetBest(runId);
   run.log.info(
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
@@ -183,11 +187,14 @@ function trainOnChild(
       });
     },
     onEpoch: async (metrics, blob) => {
-      const commit = await ctx.runState.commitEpoch(runId, attempt, metrics.epoch, blob, {
-        type: 'epoch',
-        ...run.base(),
-        metrics,
-      });
+      const commit = await ctx.runState.commitEpoch(
+        runId,
+        attempt,
+        metrics.epoch,
+        blob,
+        { type: 'epoch', ...run.base(), metrics },
+        epochArtifacts(run, metrics, config),
+      );
       if (!commit.stored) {
         state.stopReason = 'superseded';
         throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
@@ -207,6 +214,31 @@ function trainOnChild(
     },
   });
   return { state, finished };
+}
+
+/**
+ * The weights an epoch offers as artifacts: always a `best` candidate (kept only if the sweep's metric
+ * improved) and, at the last epoch, `final`. Only real training produces weights worth keeping.
+ */
+function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfig): EpochArtifacts | null {
+  if (config.WORKER_TRAINER !== 'tfjs') return null;
+  const metric = run.payload.metric ?? { name: 'val_acc', goal: 'maximize' };
+  const artifact = (kind: 'best' | 'final') => ({
+    type: 'artifact' as const,
+    ...run.base(),
+    kind,
+    epoch: metrics.epoch,
+    metric_name: metric.name,
+    metric_value: metrics[metric.name],
+    val_acc: metrics.val_acc,
+    code_version: codeVersion(),
+  });
+  return {
+    metricValue: metrics[metric.name],
+    goal: metric.goal,
+    best: artifact('best'),
+    final: metrics.epoch === run.payload.params.epochs ? artifact('final') : null,
+  };
 }
 
 /** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */

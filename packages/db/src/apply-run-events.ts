@@ -106,6 +106,8 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
     let outcome: Outcome;
     if (event.type === 'started') outcome = applyStarted(s, run, event, at);
     else if (event.type === 'epoch') outcome = applyEpoch(s, event, at);
+    // Artifacts are files plus rows, stored by the API's artifact store before the batch applies.
+    else if (event.type === 'artifact') outcome = 'refused';
     else outcome = applyFinished(s, run, event, at);
     result[outcome]++;
   }

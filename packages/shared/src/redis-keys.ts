@@ -31,6 +31,13 @@ export function redisKeys(prefix: string) {
     attempt: (runId: string) => `${prefix}:attempt:${runId}`,
     /** Latest checkpoint of a run (binary), written after every epoch. */
     checkpoint: (runId: string) => `${prefix}:checkpoint:${runId}`,
+    /**
+     * Weights waiting for the API to store them as an artifact (hash: attempt, epoch, data = the epoch's
+     * checkpoint); written with the epoch, fenced, and deleted by the API once the file and row exist.
+     */
+    artifactBlob: (runId: string, kind: string) => `${prefix}:artifact:${runId}:${kind}`,
+    /** Best metric value so far of a run (hash: epoch, value), for deciding what a `best` artifact is. */
+    bestMetric: (runId: string) => `${prefix}:best:${runId}`,
     /** Set when a run is cancelled; workers check it before starting and between epochs. */
     cancelled: (runId: string) => `${prefix}:cancelled:${runId}`,
     /** Pub/sub channel announcing cancellations, so a running child stops within a batch or two. */

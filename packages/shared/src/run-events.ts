@@ -46,12 +46,33 @@ export const RunFailedEvent = z.object({
 
 export const RunCancelledEvent = z.object({ type: z.literal('cancelled'), ...base });
 
+export const ARTIFACT_KIND_NAMES = ['final', 'best'] as const;
+
+/**
+ * Weights worth keeping: `final` after the last epoch, `best` at an epoch that improved the sweep's
+ * metric. The weights themselves (the epoch's checkpoint) wait under `artifactBlob(run, kind)`; the
+ * event says which epoch they must be, so a blob already replaced by a later best is recognised.
+ */
+export const RunArtifactEvent = z.object({
+  type: z.literal('artifact'),
+  ...base,
+  kind: z.enum(ARTIFACT_KIND_NAMES),
+  epoch: z.number().int().min(1),
+  metric_name: z.string().min(1),
+  metric_value: z.number(),
+  val_acc: z.number(),
+  /** The trainer's code version, recorded in the file's metadata. */
+  code_version: z.string(),
+});
+export type RunArtifactEvent = z.infer<typeof RunArtifactEvent>;
+
 export const RunEvent = z.discriminatedUnion('type', [
   RunStartedEvent,
   RunEpochEvent,
   RunCompletedEvent,
   RunFailedEvent,
   RunCancelledEvent,
+  RunArtifactEvent,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent['type'];

@@ -16,6 +16,15 @@ export const TrainJobPayload = z
     run_id: z.string().min(1),
     sweep_id: z.string().min(1).nullable(),
     params: RunParams,
+    /** The sweep's metric: which epoch's weights are kept as the `best` artifact (val_acc, maximised, if absent). */
+    metric: z
+      .object({
+        name: z.enum(['val_acc', 'val_loss', 'train_loss', 'train_acc']),
+        goal: z.enum(['maximize', 'minimize']),
+      })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 export type TrainJobPayload = z.infer<typeof TrainJobPayload>;

@@ -1,4 +1,4 @@
-import { countEpochRows, runsByStatus } from '@sweeplab/db';
+import { artifactDiskUsage, countEpochRows, runsByStatus } from '@sweeplab/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ApiContext } from '../api-context.ts';
 import { listWorkers } from '../worker-registry.ts';
@@ -59,6 +59,7 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       { schema: { tags: ['workers'], summary: 'Live workers and what they run' } },
       async () => ({
         workers: await listWorkers(ctx.redis, ctx.keys),
+        artifacts: { ...artifactDiskUsage(ctx.db), keep: ctx.config.ARTIFACT_KEEP },
       }),
     );
 
@@ -92,6 +93,11 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         gauge('sweeplab_epoch_rows', 'Epoch rows in the metrics table', 'gauge', [
           ['', countEpochRows(ctx.db)],
         ]);
+        const disk = artifactDiskUsage(ctx.db);
+        gauge('sweeplab_artifact_bytes', 'Bytes of kept weights on disk (each file once)', 'gauge', [
+          ['', disk.bytes],
+        ]);
+        gauge('sweeplab_artifact_files', 'Artifact files on disk', 'gauge', [['', disk.files]]);
         const workers = await listWorkers(ctx.redis, ctx.keys).catch(() => []);
         gauge('sweeplab_workers', 'Live workers', 'gauge', [['', workers.length]]);
         const s = ctx.ingester?.stats;
@@ -108,6 +114,12 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           gauge('sweeplab_ingest_invalid_total', 'Malformed stream entries dropped', 'counter', [
             ['', s.invalid],
           ]);
+          gauge(
+            'sweeplab_ingest_artifacts_total',
+            'Artifact events by outcome',
+            'counter',
+            Object.entries(s.artifacts).map(([o, n]) => [`{outcome="${o}"}`, n ?? 0]),
+          );
           gauge('sweeplab_ingest_lag_seconds', 'Age of the newest event at commit, last batch', 'gauge', [
             ['', s.lastLagMs / 1000],
           ]);
