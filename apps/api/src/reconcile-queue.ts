@@ -9,7 +9,7 @@ export interface ReconcileResult {
   failed: string[];
 }
 
-function payloadOf(ctx: ApiContext, id: string): TrainJobPayload | null {
+function payloadOf(ctx: ApiContext, id: string): Omit<TrainJobPayload, 'schema_version'> | null {
   const run = getRun(ctx.db, id);
   if (!run) return null;
   const sweep = run.sweep_id ? getSweep(ctx.db, run.sweep_id) : undefined;

@@ -176,6 +176,16 @@ export type Run = typeof runs.$inferSelect;
 export type NewRun = typeof runs.$inferInsert;
 export type EpochMetricsRow = typeof epochMetrics.$inferSelect;
 export type NewEpochMetricsRow = typeof epochMetrics.$inferInsert;
+
+/**
+ * Facts about the database file itself, one row per key. `database_id` (a UUID written by the
+ * migration that created this table) names the file for the API's lease in Redis, so two APIs on
+ * different files can tell each other apart.
+ */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 export type SweepSearch = typeof sweepSearches.$inferSelect;
 export type EarlyStop = typeof earlyStops.$inferSelect;
 export type Artifact = typeof artifacts.$inferSelect;
