@@ -24,6 +24,7 @@ export function residualBlock(
   name: string,
   { shortcut = true }: { shortcut?: boolean } = {},
 ): tf.Tensor4D {
-  const residual = conv2d(tf.relu(conv2d(x, weights.conv(`${name}.conv1`))), weights.conv(`${name}.conv2`));
+  const hidden = conv2d(x, weights.conv(`${name}.conv1`), { relu: true });
+  const residual = conv2d(hidden, weights.conv(`${name}.conv2`));
   return tf.relu(shortcut ? (tf.add(x, residual) as tf.Tensor4D) : residual);
 }
