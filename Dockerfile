@@ -9,6 +9,7 @@ WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY apps ./apps
 COPY packages ./packages
+COPY tests ./tests
 # --omit=optional: the API never trains, so skip the native TF.js packages (and their libtensorflow download).
 RUN npm ci --omit=optional --no-audit --no-fund
 ENV HOST=0.0.0.0 PORT=8080 DATABASE_PATH=/data/orchestrator.db
@@ -26,6 +27,7 @@ WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
 COPY apps ./apps
 COPY packages ./packages
+COPY tests ./tests
 # With network access at build time the optional @tensorflow/tfjs-node-gpu installs (it downloads
 # libtensorflow GPU); the explicit install makes a failure loud instead of silently falling back to wasm.
 RUN npm ci --no-audit --no-fund \

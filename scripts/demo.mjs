@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 ensureInstalled();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', join(root, 'apps/api/src/cli/demo.ts'), ...process.argv.slice(2)],
+  ['--import', 'tsx', join(root, 'tests/system/src/demo.ts'), ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',

@@ -7,10 +7,10 @@ import {
 } from '@sweeplab/shared';
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
 import type { RunStateStore } from './run-state-store.ts';
-import { type TrainingChild, TrainingChildError } from './training-child-process.ts';
 
 export interface JobContext {
   config: WorkerConfig;

@@ -8,12 +8,12 @@ import {
 } from '@sweeplab/shared';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { TrainingChild } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type JobContext, processTrainJob, type RunningRun } from './process-train-job.ts';
 import { RunStateStore } from './run-state-store.ts';
-import { TrainingChild } from './training-child-process.ts';
 
 /**
  * A worker process: one BullMQ consumer with one slot per GPU (or per WORKER_CONCURRENCY), a training

@@ -8,9 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commonEnv, env, loadEnv } from '@sweeplab/shared';
-import { ensureRedis, type TestRedis } from '@sweeplab/testing';
+import { ensureRedis, LocalCluster, type TestRedis } from '@sweeplab/testing';
 import { z } from 'zod';
-import { LocalCluster } from '../local-cluster.ts';
 
 const DemoEnv = z.object({
   REDIS_URL: commonEnv.REDIS_URL,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRedis, freePort, type TestRedis } from '@sweeplab/testing';
+import { ensureRedis, freePort, type TestRedis } from './redis-server.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const entry = {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
 
 // A run is `queued` in SQLite but its job is gone from Redis (a Redis without persistence restarted).
 // At start the API re-enqueues it, and it trains normally.

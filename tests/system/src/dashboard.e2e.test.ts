@@ -3,9 +3,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { deletePrefix, tempDir, testPrefix } from '@sweeplab/testing';
+import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { LocalCluster, waitFor } from './local-cluster.ts';
 
 // Debian's Chromium, driven over CDP by playwright-core (`npx playwright install` needs the internet).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

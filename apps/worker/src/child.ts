@@ -37,7 +37,7 @@ interface ActiveJob {
   reject: (err: unknown) => void;
 }
 
-const childEntry = fileURLToPath(new URL('./training-child.ts', import.meta.url));
+const childEntry = fileURLToPath(new URL('./child-main.ts', import.meta.url));
 
 /**
  * A training child process that runs one job at a time and stays warm between jobs, so a job pays

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { deletePrefix, tempDir, testPrefix } from '@sweeplab/testing';
-import { LocalCluster, waitFor } from './local-cluster.ts';
+import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
 
 interface SweepBody {
   id: string;

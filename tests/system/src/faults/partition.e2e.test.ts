@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { startRedisServer } from '@sweeplab/testing';
-import { waitFor } from '../local-cluster.ts';
-import { epochNumbers, getRunView, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
-import { TestHost } from './test-host.ts';
+import { startRedisServer, TestHost, waitFor } from '@sweeplab/testing';
+import {
+  epochNumbers,
+  getRunView,
+  postRun,
+  startFaultCluster,
+  waitForRun,
+} from '@sweeplab/testing/fault-cluster';
 
 // Fault 6: a worker on its own (namespaced) host loses its link mid-run. Another worker takes the run
 // over after the lock expires and resumes it; when the link comes back, the late worker's checkpoint and

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startRedisServer, tempDir } from '@sweeplab/testing';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 
 // Fault 4: restart Redis (append-only file on) under a running sweep. The API and the workers
 // reconnect by themselves and every run completes with all its epochs.

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { deletePrefix, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
-import { LocalCluster, waitFor } from '../local-cluster.ts';
+import { LocalCluster, waitFor } from './local-cluster.ts';
+import type { TestRedis } from './redis-server.ts';
+import { tempDir } from './temp-dir.ts';
+import { deletePrefix, testPrefix } from './test-prefix.ts';
 
 /** Crash detection tuned for tests: a dead worker's job is taken over within about 4 s. */
 export const FAST_RECOVERY = {

@@ -9,7 +9,7 @@ import { type ChildToParent, ParentToChild } from './child-protocol.ts';
 import { trainSynthetic } from './synthetic-trainer.ts';
 
 if (!process.send) {
-  console.error('training-child must be started by the worker with an IPC channel');
+  console.error('the training child must be started by the worker with an IPC channel');
   process.exit(2);
 }
 
@@ -87,12 +87,12 @@ async function start(message: Extract<ParentToChild, { type: 'start' }>): Promis
 process.on('message', (raw) => {
   const parsed = ParentToChild.safeParse(raw);
   if (!parsed.success) {
-    console.error(`training-child: unexpected message from worker: ${parsed.error.message}`);
+    console.error(`training child: unexpected message from worker: ${parsed.error.message}`);
     return;
   }
   const message = parsed.data;
   if (message.type === 'start') {
-    if (busy) console.error('training-child: start while busy; ignored');
+    if (busy) console.error('training child: start while busy; ignored');
     else void start(message);
   } else if (message.type === 'abort') abort.abort(new Error(message.reason));
   else if (message.type === 'epoch-ack' && pendingAck?.epoch === message.epoch) {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epochNumbers, getRunView, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import {
+  epochNumbers,
+  getRunView,
+  postRun,
+  startFaultCluster,
+  waitForRun,
+} from '@sweeplab/testing/fault-cluster';
 
 // Fault 3: the API dies while workers keep training; when it comes back, its ingester reads what
 // accumulated in the stream (and its own unacknowledged entries) and every epoch is in the table.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { waitFor } from '../local-cluster.ts';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import { waitFor } from '@sweeplab/testing';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 
 // The training child is killed mid-run (say, by the kernel's OOM killer) while its worker survives:
 // the worker reports the failure, BullMQ retries after the backoff, and the retry resumes from the

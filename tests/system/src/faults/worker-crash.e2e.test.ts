@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 
 // Fault 1: kill -9 a worker in the middle of an epoch, with real training. Another worker resumes the
 // run from its last checkpoint; the finished run has every epoch once, and the same final metrics as

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 
 // Fault 5: training children that throw, exit non-zero or run out of memory. Each run is retried up to
 // JOB_ATTEMPTS, then marked failed with the error text; the worker keeps serving other jobs.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { epochNumbers, postRun, startFaultCluster, waitForRun } from './fault-cluster.ts';
+import { epochNumbers, postRun, startFaultCluster, waitForRun } from '@sweeplab/testing/fault-cluster';
 
 // Fault 2: SIGTERM a worker mid-run. It drains as documented (exit 0 within the grace period), its job
 // goes back to the queue without counting as a failure, and another worker resumes from the checkpoint.

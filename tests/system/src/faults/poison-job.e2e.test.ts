@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '@sweeplab/testing';
+import { startFaultCluster } from '@sweeplab/testing/fault-cluster';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { waitFor } from '../local-cluster.ts';
-import { startFaultCluster } from './fault-cluster.ts';
 
 // Fault 7: a job whose payload fails schema validation (written to the queue by something other than
 // the API) fails once with a clear error and is never retried.
