@@ -45,4 +45,5 @@ if (missing.length > 0 && process.getuid?.() === 0) {
 
 run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']);
 run('npx', ['biome', 'check', '.']);
+run(process.execPath, ['scripts/check-workspaces.mjs']);
 run('npx', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', ...process.argv.slice(2)]);

@@ -145,9 +145,67 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   const dir = tempDir(`bench-${options.label}`);
   const redisServer = await ensureRedis();
   const prefix = testPrefix(`bench-${options.label}`);
+  const api = await startBenchApi(options, redisServer.url, prefix, dir.path);
+  const workers: ChildProcess[] = [];
+  for (let i = 1; i <= options.workers; i++) {
+    workers.push(spawnBenchWorker(i, options, redisServer.url, prefix, dir.path));
+  }
+  const meter = new CpuMeter(api.ctx.redis, workers);
+  // Worker start-up (tsx compiling, connecting) is not per-trial cost: measured from when all are up.
+  await meter.reset({ workers: false });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(workers.map((w) => stopProcess(w, 20_000)));
+    await api.close();
+    await deletePrefix(redisServer.url, prefix);
+    await redisServer.stop();
+    if (!process.env.KEEP_BENCH_DIR) dir.remove();
+    else console.error(`kept ${dir.path}`);
+  };
+  // Ctrl-C must not leave worker processes or keys behind.
+  process.once('SIGINT', () => {
+    stop().finally(() => process.exit(130));
+  });
+
+  return {
+    url: api.url,
+    ctx: api.ctx,
+    redis: redisServer,
+    prefix,
+    epochCommitLagMs: api.epochCommitLagMs,
+    finishedCommittedAt: api.finishedCommittedAt,
+    workers,
+    async waitForWorkers(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      const { redis, keys } = api.ctx;
+      for (;;) {
+        const alive = await Promise.all(workers.map((_, i) => redis.exists(keys.worker(`bench-w${i + 1}`))));
+        if (alive.every((a) => a === 1)) {
+          await meter.reset({ workers: true });
+          return;
+        }
+        const dead = workers.find((w) => w.exitCode !== null);
+        if (dead) throw new Error(`a worker exited during start; see ${dir.path}`);
+        if (Date.now() > deadline) throw new Error(`workers not up after ${timeoutMs} ms; see ${dir.path}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    cpu: () => meter.sample(),
+    stop,
+  };
+}
+
+/**
+ * The API in this process, listening on a free port, with an ingester whose `onApplied` hook times
+ * each commit: epoch rows (lag from publication) and terminal events (commit time by run id).
+ */
+async function startBenchApi(options: BenchClusterOptions, redisUrl: string, prefix: string, dir: string) {
   const config = loadApiConfig({
-    DATABASE_PATH: join(dir.path, 'orchestrator.db'),
-    REDIS_URL: redisServer.url,
+    DATABASE_PATH: join(dir, 'orchestrator.db'),
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
@@ -160,7 +218,7 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   const db = openDatabase(config.DATABASE_PATH);
   migrate(db);
   const keys = redisKeys(prefix);
-  const connect = () => new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: null });
   const redis = connect();
   const ingestRedis = connect();
   const queue = new RunQueue(
@@ -198,122 +256,112 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-
-  const workers: ChildProcess[] = [];
-  for (let i = 1; i <= options.workers; i++) {
-    const log = createWriteStream(join(dir.path, `worker-${i}.log`));
-    const child = spawn(process.execPath, ['--import', 'tsx', workerEntry], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        REDIS_URL: redisServer.url,
-        REDIS_PREFIX: prefix,
-        WORKER_ID: `bench-w${i}`,
-        WORKER_TRAINER: 'synthetic',
-        SYNTHETIC_EPOCH_MS: String(options.epochMs),
-        WORKER_CONCURRENCY: String(options.concurrency),
-        WORKER_HEARTBEAT_MS: '1000',
-        // Per-epoch info lines would cost CPU the orchestrator does not need; warnings still show.
-        LOG_LEVEL: 'warn',
-      },
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    workers.push(child);
-  }
-
-  const redisCpu = async () => {
-    const info = await redis.info('cpu');
-    const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    return get('used_cpu_user') + get('used_cpu_sys');
-  };
-  let redisCpuAtStart = await redisCpu();
-  let apiCpuAtStart = process.cpuUsage();
-  // Worker start-up (tsx compiling, connecting) is not per-trial cost: measured from when all are up.
-  let workerCpuAtStart = { self: 0, children: 0 };
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            if (w.exitCode !== null || w.signalCode !== null) return resolve();
-            const kill = setTimeout(() => w.kill('SIGKILL'), 20_000);
-            w.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            w.kill('SIGTERM');
-          }),
-      ),
-    );
-    await app.close();
-    await ingester.stop();
-    await queue.close();
-    await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
-    closeDatabase(db);
-    await deletePrefix(redisServer.url, prefix);
-    await redisServer.stop();
-    if (!process.env.KEEP_BENCH_DIR) dir.remove();
-    else console.error(`kept ${dir.path}`);
-  };
-  // Ctrl-C must not leave worker processes or keys behind.
-  process.once('SIGINT', () => {
-    stop().finally(() => process.exit(130));
-  });
-
   return {
-    url,
     ctx,
-    redis: redisServer,
-    prefix,
+    url,
     epochCommitLagMs,
     finishedCommittedAt,
-    workers,
-    async waitForWorkers(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const alive = await Promise.all(workers.map((_, i) => redis.exists(keys.worker(`bench-w${i + 1}`))));
-        if (alive.every((a) => a === 1)) {
-          workerCpuAtStart = { self: 0, children: 0 };
-          for (const w of workers) {
-            const c = w.pid === undefined ? { self: 0, children: 0 } : procCpu(w.pid);
-            workerCpuAtStart.self += c.self;
-            workerCpuAtStart.children += c.children;
-          }
-          redisCpuAtStart = await redisCpu();
-          apiCpuAtStart = process.cpuUsage();
-          return;
-        }
-        const dead = workers.find((w) => w.exitCode !== null);
-        if (dead) throw new Error(`a worker exited during start; see ${dir.path}`);
-        if (Date.now() > deadline) throw new Error(`workers not up after ${timeoutMs} ms; see ${dir.path}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    async close() {
+      await app.close();
+      await ingester.stop();
+      await queue.close();
+      await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
+      closeDatabase(db);
     },
-    async cpu() {
-      const api = process.cpuUsage(apiCpuAtStart);
-      let self = 0;
-      let children = 0;
-      for (const w of workers) {
-        if (w.pid === undefined) continue;
-        const c = procCpu(w.pid);
-        self += c.self;
-        children += c.children;
-      }
-      return {
-        api: (api.user + api.system) / 1e6,
-        workers: self - workerCpuAtStart.self,
-        trainingChildren: children - workerCpuAtStart.children,
-        redis: (await redisCpu()) - redisCpuAtStart,
-      };
-    },
-    stop,
   };
+}
+
+/** Worker `bench-w<i>` as a process on the synthetic trainer, logging to `<dir>/worker-<i>.log`. */
+function spawnBenchWorker(
+  i: number,
+  options: BenchClusterOptions,
+  redisUrl: string,
+  prefix: string,
+  dir: string,
+): ChildProcess {
+  const log = createWriteStream(join(dir, `worker-${i}.log`));
+  const child = spawn(process.execPath, ['--import', 'tsx', workerEntry], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      WORKER_ID: `bench-w${i}`,
+      WORKER_TRAINER: 'synthetic',
+      SYNTHETIC_EPOCH_MS: String(options.epochMs),
+      WORKER_CONCURRENCY: String(options.concurrency),
+      WORKER_HEARTBEAT_MS: '1000',
+      // Per-epoch info lines would cost CPU the orchestrator does not need; warnings still show.
+      LOG_LEVEL: 'warn',
+    },
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+/** SIGTERM (a worker's graceful drain), then SIGKILL after `graceMs`. */
+function stopProcess(w: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (w.exitCode !== null || w.signalCode !== null) return resolve();
+    const kill = setTimeout(() => w.kill('SIGKILL'), graceMs);
+    w.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    w.kill('SIGTERM');
+  });
+}
+
+/**
+ * CPU seconds per component since the last `reset`: this process (the API and ingester), the worker
+ * processes, their training children, and Redis.
+ */
+class CpuMeter {
+  private api = process.cpuUsage();
+  private workers = { self: 0, children: 0 };
+  private redisCpu = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly processes: ChildProcess[],
+  ) {}
+
+  /** `workers: false` counts the workers from zero (their start-up is still to come). */
+  async reset(options: { workers: boolean }): Promise<void> {
+    this.workers = options.workers ? this.workerCpu() : { self: 0, children: 0 };
+    this.redisCpu = await this.redisCpuNow();
+    this.api = process.cpuUsage();
+  }
+
+  async sample(): Promise<CpuSample> {
+    const api = process.cpuUsage(this.api);
+    const workers = this.workerCpu();
+    return {
+      api: (api.user + api.system) / 1e6,
+      workers: workers.self - this.workers.self,
+      trainingChildren: workers.children - this.workers.children,
+      redis: (await this.redisCpuNow()) - this.redisCpu,
+    };
+  }
+
+  private workerCpu(): { self: number; children: number } {
+    const total = { self: 0, children: 0 };
+    for (const w of this.processes) {
+      if (w.pid === undefined) continue;
+      const c = procCpu(w.pid);
+      total.self += c.self;
+      total.children += c.children;
+    }
+    return total;
+  }
+
+  private async redisCpuNow(): Promise<number> {
+    const info = await this.redis.info('cpu');
+    const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return get('used_cpu_user') + get('used_cpu_sys');
+  }
 }
 
 export interface TrialStats {

@@ -32,9 +32,7 @@ export function createApiContext(
   const keys = redisKeys(config.REDIS_PREFIX);
   const connect = (name: string) => {
     const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-    client.on('error', (err) =>
-      logger.warn({ err: err.message, connection: name }, 'redis connection error'),
-    );
+    client.on('error', (err) => logger.warn({ err, connection: name }, 'redis connection error'));
     return client;
   };
   const redis = connect('commands');

@@ -1,4 +1,4 @@
-import { commonEnv, env, loadEnv, resolveUserPath } from '@sweeplab/shared';
+import { commonEnv, env, loadEnv, RUN_PARAM_LIMITS, resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 
 /** API configuration, from environment variables only (see the README's configuration table). */
@@ -13,7 +13,7 @@ export const ApiEnv = z.object({
     .transform((p) => resolveUserPath(p)),
   /** When set, every mutating endpoint requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
-  MAX_EPOCHS: env.intFromEnv(1, 10_000).default(1000),
+  MAX_EPOCHS: env.intFromEnv(1, RUN_PARAM_LIMITS.maxEpochs).default(1000),
   MAX_RUNS_PER_SWEEP: env.intFromEnv(1, 100_000).default(1000),
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: env.intFromEnv(1024).default(1024 * 1024),

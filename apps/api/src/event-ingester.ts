@@ -90,7 +90,7 @@ export class EventIngester {
           if ((await this.readBatch('claim')) === 0) nextClaim = Date.now() + this.options.claimEveryMs;
         } else await this.readBatch('>');
       } catch (err) {
-        this.logger.warn({ err: String(err) }, 'ingest batch failed; retrying');
+        this.logger.warn({ err }, 'ingest batch failed; retrying');
         backlog = true;
         await new Promise((r) => setTimeout(r, 500));
       }

@@ -1,5 +1,5 @@
 import { getRun, listQueuedRunIds, listRuns, setRunStatus } from '@sweeplab/db';
-import type { TrainJobPayload } from '@sweeplab/shared';
+import { runParamsFromRow, type TrainJobPayload } from '@sweeplab/shared';
 import type { ApiContext } from './api-context.ts';
 
 export interface ReconcileResult {
@@ -15,17 +15,7 @@ function payloadOf(ctx: ApiContext, id: string): TrainJobPayload | null {
   return {
     run_id: id,
     sweep_id: run.sweep_id,
-    params: {
-      model: run.model,
-      dataset: run.dataset,
-      lr: run.lr,
-      epochs: run.epochs,
-      batch_size: run.batch_size,
-      seed: run.seed,
-      momentum: run.momentum,
-      ...(run.train_subset !== null ? { train_subset: run.train_subset } : {}),
-      ...(run.val_subset !== null ? { val_subset: run.val_subset } : {}),
-    },
+    params: runParamsFromRow(run),
   };
 }
 

@@ -22,7 +22,7 @@ export class RunQueue {
     private readonly logger: Logger,
   ) {
     this.queue = new Queue(keys.trainQueue, { connection, prefix: keys.prefix });
-    this.queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
+    this.queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
   }
 
   async enqueue(payloads: readonly TrainJobPayload[]): Promise<void> {
@@ -57,9 +57,7 @@ export class RunQueue {
       const job = await this.queue.getJob(id);
       const state = await job?.getState();
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-        await job
-          .remove()
-          .catch((err: Error) => this.logger.debug({ runId: id, err: err.message }, 'job not removable'));
+        await job.remove().catch((err: Error) => this.logger.debug({ runId: id, err }, 'job not removable'));
       }
     }
   }

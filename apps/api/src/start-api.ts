@@ -17,7 +17,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   await reconcileQueue(ctx);
   // Keep reconciling: a run written while Redis was down gets its job once Redis is back.
   const reconciler = setInterval(() => {
-    reconcileQueue(ctx).catch((err: Error) => logger.warn({ err: err.message }, 'reconciliation failed'));
+    reconcileQueue(ctx).catch((err: Error) => logger.warn({ err }, 'reconciliation failed'));
   }, 30_000);
   reconciler.unref();
 

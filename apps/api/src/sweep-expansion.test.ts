@@ -44,11 +44,12 @@ test('a grid past MAX_RUNS_PER_SWEEP is refused before expansion', () => {
   );
 });
 
-test('random samples run_cap runs inside the distributions, reproducibly', () => {
-  const cfg = SweepConfig.parse({
+/** A random search over four parameters, seeded. */
+function lrSearch(runCap: number) {
+  return SweepConfig.parse({
     name: 'lr search',
     method: 'random',
-    run_cap: 20,
+    run_cap: runCap,
     sampler_seed: 7,
     parameters: {
       model: { values: ['cnn', 'resnet', 'plain'] },
@@ -58,6 +59,10 @@ test('random samples run_cap runs inside the distributions, reproducibly', () =>
       epochs: { value: 3 },
     },
   });
+}
+
+test('random samples run_cap runs inside the distributions, reproducibly', () => {
+  const cfg = lrSearch(20);
   const a = expandSweep(cfg, limits);
   assert.equal(a.length, 20);
   for (const r of a) {
@@ -67,6 +72,17 @@ test('random samples run_cap runs inside the distributions, reproducibly', () =>
   }
   assert.deepEqual(expandSweep(cfg, limits), a);
   assert.ok(new Set(a.map((r) => r.seed)).size > 1);
+});
+
+test('random samples are pinned to the shared seeded generator: a sampler_seed always gives these runs', () => {
+  assert.deepEqual(
+    expandSweep(lrSearch(3), limits).map((r) => [r.model, r.lr, r.momentum, r.seed]),
+    [
+      ['plain', 0.04675876037480389, 0.886869460134767, 1],
+      ['plain', 0.0019437356381516785, 0.8570717203896493, 4],
+      ['resnet', 0.016615204627623892, 0.2224424242274836, 0],
+    ],
+  );
 });
 
 test('a bad value inside the grid names the parameter', () => {

@@ -1,4 +1,10 @@
-import { type ParameterSpec, type RunParams, runParamsSchema, type SweepConfig } from '@sweeplab/shared';
+import {
+  createPrng,
+  type ParameterSpec,
+  type RunParams,
+  runParamsSchema,
+  type SweepConfig,
+} from '@sweeplab/shared';
 import { type FieldIssue, validationError, zodIssues } from './errors.ts';
 
 export interface ExpansionLimits {
@@ -7,18 +13,6 @@ export interface ExpansionLimits {
 }
 
 type Scalar = string | number | boolean | null;
-
-/** Seeded PRNG (mulberry32): a random sweep with a sampler_seed expands the same way every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function choices(spec: ParameterSpec): Scalar[] | null {
   if ('value' in spec) return [spec.value];
@@ -76,7 +70,9 @@ export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunPa
         { field: 'body.run_cap', message: `must be at most MAX_RUNS_PER_SWEEP (${limits.maxRunsPerSweep})` },
       ]);
     }
-    const rand = mulberry32(config.sampler_seed ?? 0);
+    // Seeded: a random sweep with a sampler_seed expands the same way every time.
+    const prng = createPrng(config.sampler_seed ?? 0, 'sweep-sampler');
+    const rand = () => prng.next();
     combos = Array.from({ length: runCap }, () =>
       Object.fromEntries(names.map((name) => [name, sample(config.parameters[name] as ParameterSpec, rand)])),
     );

@@ -4,7 +4,7 @@
  * renewal, and a crash or OOM here costs the worker nothing. A child stays warm between jobs (its
  * backend and datasets are loaded once) and is replaced after an error or a number of jobs.
  */
-import { BackendPreference, type EpochMetrics } from '@sweeplab/shared';
+import { BackendPreference, type EpochMetrics, permanentFailureCode } from '@sweeplab/shared';
 import { type ChildToParent, ParentToChild } from './child-protocol.ts';
 import { trainSynthetic } from './synthetic-trainer.ts';
 
@@ -22,9 +22,6 @@ function send(message: ChildToParent): Promise<void> {
     process.send?.(message, undefined, {}, (err) => (err ? reject(err) : resolve())),
   );
 }
-
-// Errors that retrying on another machine cannot fix: fail the run at once instead of burning attempts.
-const PERMANENT_ERRORS = new Set(['ConfigError', 'DatasetFileError', 'CheckpointError', 'ZodError']);
 
 async function train(message: Extract<ParentToChild, { type: 'start' }>): Promise<boolean> {
   const params = message.payload.params;
@@ -73,7 +70,8 @@ async function start(message: Extract<ParentToChild, { type: 'start' }>): Promis
       await send({
         type: 'error',
         message: `${e.name}: ${e.message}`,
-        permanent: PERMANENT_ERRORS.has(e.name),
+        // Errors that retrying cannot fix fail the run at once instead of burning attempts.
+        permanent: permanentFailureCode(err),
       });
       // After an unexpected error the TF.js state is not to be trusted: the worker starts a fresh child.
       process.exit(1);

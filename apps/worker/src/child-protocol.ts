@@ -1,4 +1,10 @@
-import { BackendName, BackendPreference, EpochMetrics, TrainJobPayload } from '@sweeplab/shared';
+import {
+  BackendName,
+  BackendPreference,
+  EpochMetrics,
+  PermanentFailureCode,
+  TrainJobPayload,
+} from '@sweeplab/shared';
 import { z } from 'zod';
 
 // Buffers survive the IPC channel as Uint8Array (advanced serialization); typed loosely on purpose.
@@ -28,7 +34,7 @@ export const ChildToParent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), backend: BackendName, tfjsVersion: z.string(), device: z.string() }),
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics, checkpoint: bytes }),
   z.object({ type: z.literal('done'), aborted: z.boolean() }),
-  /** `permanent`: retrying cannot help (bad config, incompatible checkpoint, missing data file). */
-  z.object({ type: z.literal('error'), message: z.string(), permanent: z.boolean() }),
+  /** `permanent`: why retrying cannot help (bad config, incompatible checkpoint, missing data file), else null. */
+  z.object({ type: z.literal('error'), message: z.string(), permanent: PermanentFailureCode.nullable() }),
 ]);
 export type ChildToParent = z.infer<typeof ChildToParent>;

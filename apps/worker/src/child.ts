@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BackendName, EpochMetrics, TrainJobPayload } from '@sweeplab/shared';
+import type { BackendName, EpochMetrics, PermanentFailureCode, TrainJobPayload } from '@sweeplab/shared';
 import { ChildToParent, type ParentToChild } from './child-protocol.ts';
 
 export interface ChildStartInfo {
@@ -9,12 +9,12 @@ export interface ChildStartInfo {
   device: string;
 }
 
-/** The child died or reported an error; `permanent` errors are not worth a retry. */
+/** The child died or reported an error; a `permanent` one (its code says why) is not worth a retry. */
 export class TrainingChildError extends Error {
   override name = 'TrainingChildError';
   constructor(
     message: string,
-    readonly permanent: boolean,
+    readonly permanent: PermanentFailureCode | null,
   ) {
     super(message);
   }
@@ -91,7 +91,7 @@ export class TrainingChild {
       const job = this.job;
       if (job)
         void job.chain.then(() =>
-          this.settle(job, { error: new TrainingChildError(this.crash ?? 'child exited', false) }),
+          this.settle(job, { error: new TrainingChildError(this.crash ?? 'child exited', null) }),
         );
     });
   }
@@ -114,7 +114,7 @@ export class TrainingChild {
   }
 
   run(options: ChildJobOptions): Promise<{ aborted: boolean }> {
-    if (!this.idle) return Promise.reject(new TrainingChildError('training child is busy or gone', false));
+    if (!this.idle) return Promise.reject(new TrainingChildError('training child is busy or gone', null));
     this.jobsStarted++;
     return new Promise((resolve, reject) => {
       const job: ActiveJob = { options, chain: this.ready, resolve, reject };

@@ -24,7 +24,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     worker.shutdown(signal).then(
       () => process.exit(0),
       (err: unknown) => {
-        logger.error({ err: String(err) }, 'shutdown failed');
+        logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );

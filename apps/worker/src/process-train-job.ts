@@ -40,57 +40,109 @@ export interface RunningRun {
  * run's last checkpoint when there is one, and reports every epoch through the event stream.
  */
 export async function processTrainJob(job: Job, token: string | undefined, slot: Slot, ctx: JobContext) {
-  const { config, logger: baseLogger } = ctx;
   const runId = job.id ?? 'unknown';
-  const { attempt, cancelled, checkpoint } = await ctx.runState.claim(runId);
-  const parsed = TrainJobPayload.safeParse(job.data);
-  if (!parsed.success) {
-    const reason = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
-      .join('; ');
-    const message = `invalid job payload: ${reason}`;
-    baseLogger.error({ jobId: job.id, runId }, message);
-    // Poison input: fail once, clearly, and never retry.
-    await ctx.events.publish({
-      type: 'failed',
-      run_id: runId,
-      attempt,
-      worker_id: config.workerId,
-      at: Date.now(),
-      error: message,
-      will_retry: false,
-    });
-    throw new UnrecoverableError(message);
-  }
-  const payload = parsed.data;
-  const log = baseLogger.child({
+  const claim = await ctx.runState.claim(runId);
+  const payload = await parsePayloadOrFail(job, runId, claim.attempt, ctx);
+  const log = ctx.logger.child({
     runId,
     sweepId: payload.sweep_id,
     jobId: job.id,
-    workerId: config.workerId,
+    workerId: ctx.config.workerId,
     slot: slot.name,
   });
-  const base = () => ({ run_id: runId, attempt, worker_id: config.workerId, at: Date.now() });
+  const run: Attempt = {
+    job,
+    runId,
+    attempt: claim.attempt,
+    payload,
+    log: log.child({ attempt: claim.attempt }),
+    base: () => ({ run_id: runId, attempt: claim.attempt, worker_id: ctx.config.workerId, at: Date.now() }),
+  };
 
-  const alog = log.child({ attempt });
-
-  if (cancelled) {
-    alog.info('run was cancelled before it started; skipping');
-    await ctx.events.publish({ type: 'cancelled', ...base() });
+  if (claim.cancelled) {
+    run.log.info('run was cancelled before it started; skipping');
+    await ctx.events.publish({ type: 'cancelled', ...run.base() });
     return { cancelled: true };
   }
 
-  const resumedFrom = checkpoint?.epoch ?? 0;
-  alog.info(
+  const resumedFrom = claim.checkpoint?.epoch ?? 0;
+  run.log.info(
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
   );
+  const { state, finished } = trainOnChild(run, slot, claim.checkpoint?.data ?? null, resumedFrom, ctx);
+  ctx.running.set(runId, state);
+  if (ctx.isShuttingDown()) {
+    state.stopReason = 'shutdown';
+    state.child.abort('worker shutting down');
+  }
 
+  try {
+    return await settleOutcome(run, token, state, await finished, ctx);
+  } catch (err) {
+    return await settleFailure(run, state, err, ctx);
+  } finally {
+    ctx.running.delete(runId);
+  }
+}
+
+/** One pickup of a run: what every step of `processTrainJob` needs to know about it. */
+interface Attempt {
+  job: Job;
+  runId: string;
+  /** The fencing token of this pickup. */
+  attempt: number;
+  payload: TrainJobPayload;
+  log: Logger;
+  /** The fields every event of this attempt carries. */
+  base: () => { run_id: string; attempt: number; worker_id: string; at: number };
+}
+
+/** The job's payload; poison input (written to the queue by something other than the API) fails once. */
+async function parsePayloadOrFail(
+  job: Job,
+  runId: string,
+  attempt: number,
+  ctx: JobContext,
+): Promise<TrainJobPayload> {
+  const parsed = TrainJobPayload.safeParse(job.data);
+  if (parsed.success) return parsed.data;
+  const reason = parsed.error.issues
+    .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
+    .join('; ');
+  const message = `invalid job payload: ${reason}`;
+  ctx.logger.error({ jobId: job.id, runId }, message);
+  // Poison input: fail once, clearly, and never retry.
+  await ctx.events.publish({
+    type: 'failed',
+    run_id: runId,
+    attempt,
+    worker_id: ctx.config.workerId,
+    at: Date.now(),
+    error: message,
+    will_retry: false,
+  });
+  throw new UnrecoverableError(message);
+}
+
+/**
+ * Hands the run to the slot's training child. Every epoch is committed (fenced by the attempt) before
+ * the child trains on; a commit refused because a newer attempt owns the run stops this one.
+ */
+function trainOnChild(
+  run: Attempt,
+  slot: Slot,
+  resumeFrom: Uint8Array | null,
+  resumedFrom: number,
+  ctx: JobContext,
+): { state: RunningRun; finished: Promise<{ aborted: boolean }> } {
+  const { config } = ctx;
+  const { runId, attempt, payload, log } = run;
   const child = ctx.childFor(slot);
   const state: RunningRun = { child, stopReason: null, imagesPerSecond: 0 };
   const finished = child.run({
     payload,
-    resumeFrom: checkpoint?.data ?? null,
+    resumeFrom,
     start: {
       backend: config.TFJS_BACKEND,
       trainer: config.WORKER_TRAINER,
@@ -99,10 +151,10 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
     },
     onStarted: async (info) => {
       ctx.noteBackend(info.backend);
-      alog.info({ backend: info.backend, device: info.device, pid: child.pid }, 'training child started');
+      log.info({ backend: info.backend, device: info.device, pid: child.pid }, 'training child started');
       await ctx.events.publish({
         type: 'started',
-        ...base(),
+        ...run.base(),
         backend: info.backend,
         tfjs_version: info.tfjsVersion,
         device: info.device,
@@ -112,7 +164,7 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
     onEpoch: async (metrics, blob) => {
       const commit = await ctx.runState.commitEpoch(runId, attempt, metrics.epoch, blob, {
         type: 'epoch',
-        ...base(),
+        ...run.base(),
         metrics,
       });
       if (!commit.stored) {
@@ -120,12 +172,12 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
         throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
       }
       state.imagesPerSecond = metrics.images_per_second;
-      alog.info(
+      log.info(
         { epoch: metrics.epoch, valAcc: metrics.val_acc, trainLoss: metrics.train_loss },
         'epoch done',
       );
       // Progress is for BullMQ dashboards only; the run's truth is the event just committed.
-      void job.updateProgress({ epoch: metrics.epoch, of: payload.params.epochs }).catch(() => {});
+      void run.job.updateProgress({ epoch: metrics.epoch, of: payload.params.epochs }).catch(() => {});
       // Cancellation announced while we were not listening (e.g. a reconnect) is caught here.
       if (commit.cancelled) {
         state.stopReason ??= 'cancelled';
@@ -133,48 +185,53 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
       }
     },
   });
-  ctx.running.set(runId, state);
-  if (ctx.isShuttingDown()) {
-    state.stopReason = 'shutdown';
-    child.abort('worker shutting down');
-  }
+  return { state, finished };
+}
 
-  let outcome: RunEvent['type'];
-  try {
-    const { aborted } = await finished;
-    if (aborted && state.stopReason === 'shutdown') {
-      alog.info('handing the run back to the queue for another worker (shutdown)');
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
-    outcome = aborted ? 'cancelled' : 'completed';
-    await Promise.all([
-      ctx.events.publish({ type: outcome, ...base() }),
-      outcome === 'completed' ? ctx.runState.removeCheckpoint(runId) : undefined,
-    ]);
-    alog.info({ outcome }, `run ${outcome}`);
-    return { [outcome]: true };
-  } catch (err) {
-    if (err instanceof WaitingError) throw err;
-    if (state.stopReason === 'superseded') {
-      alog.warn('stopping: a newer attempt owns this run');
-      throw new UnrecoverableError(`attempt ${attempt} superseded`);
-    }
-    if (state.stopReason === 'cancelled') {
-      await ctx.events.publish({ type: 'cancelled', ...base() });
-      return { cancelled: true };
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const permanent = err instanceof TrainingChildError && err.permanent;
-    const maxAttempts = job.opts.attempts ?? 1;
-    const willRetry = !permanent && job.attemptsMade + 1 < maxAttempts;
-    alog.error(
-      { err: message, willRetry, attemptsMade: job.attemptsMade + 1, maxAttempts },
-      'run attempt failed',
-    );
-    await ctx.events.publish({ type: 'failed', ...base(), error: message, will_retry: willRetry });
-    throw permanent ? new UnrecoverableError(message) : err;
-  } finally {
-    ctx.running.delete(runId);
+/** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */
+async function settleOutcome(
+  run: Attempt,
+  token: string | undefined,
+  state: RunningRun,
+  { aborted }: { aborted: boolean },
+  ctx: JobContext,
+) {
+  if (aborted && state.stopReason === 'shutdown') {
+    run.log.info('handing the run back to the queue for another worker (shutdown)');
+    await run.job.moveToWait(token);
+    throw new WaitingError();
   }
+  const outcome: RunEvent['type'] = aborted ? 'cancelled' : 'completed';
+  await Promise.all([
+    ctx.events.publish({ type: outcome, ...run.base() }),
+    outcome === 'completed' ? ctx.runState.removeCheckpoint(run.runId) : undefined,
+  ]);
+  run.log.info({ outcome }, `run ${outcome}`);
+  return { [outcome]: true };
+}
+
+/**
+ * The attempt failed: superseded (another attempt owns the run), cancelled meanwhile, or a failure
+ * that is retried unless it is permanent or the attempts are used up.
+ */
+async function settleFailure(run: Attempt, state: RunningRun, err: unknown, ctx: JobContext) {
+  if (err instanceof WaitingError) throw err;
+  if (state.stopReason === 'superseded') {
+    run.log.warn('stopping: a newer attempt owns this run');
+    throw new UnrecoverableError(`attempt ${run.attempt} superseded`);
+  }
+  if (state.stopReason === 'cancelled') {
+    await ctx.events.publish({ type: 'cancelled', ...run.base() });
+    return { cancelled: true };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const permanent = err instanceof TrainingChildError ? err.permanent : null;
+  const maxAttempts = run.job.opts.attempts ?? 1;
+  const willRetry = !permanent && run.job.attemptsMade + 1 < maxAttempts;
+  run.log.error(
+    { err, permanent, willRetry, attemptsMade: run.job.attemptsMade + 1, maxAttempts },
+    'run attempt failed',
+  );
+  await ctx.events.publish({ type: 'failed', ...run.base(), error: message, will_retry: willRetry });
+  throw permanent ? new UnrecoverableError(message) : err;
 }

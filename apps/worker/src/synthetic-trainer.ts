@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EpochMetrics, RunParams } from '@sweeplab/shared';
+import { type EpochMetrics, PermanentError, type RunParams } from '@sweeplab/shared';
 
 /**
  * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
@@ -52,10 +52,21 @@ export function encodeSyntheticCheckpoint(epoch: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ synthetic: 1, epoch }));
 }
 
+/** The synthetic trainer's CheckpointError: a foreign checkpoint stays foreign on every retry. */
+export class SyntheticCheckpointError extends PermanentError {
+  override name = 'SyntheticCheckpointError';
+  readonly code = 'checkpoint';
+}
+
 export function decodeSyntheticCheckpoint(blob: Uint8Array): number {
-  const parsed = JSON.parse(new TextDecoder().decode(blob)) as { synthetic?: number; epoch?: number };
-  if (parsed.synthetic !== 1 || typeof parsed.epoch !== 'number') {
-    throw new Error('checkpoint was not written by the synthetic trainer');
+  let parsed: { synthetic?: number; epoch?: number } = {};
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(blob));
+  } catch {
+    // not JSON: reported below like any other foreign blob
+  }
+  if (parsed?.synthetic !== 1 || typeof parsed.epoch !== 'number') {
+    throw new SyntheticCheckpointError('checkpoint was not written by the synthetic trainer');
   }
   return parsed.epoch;
 }

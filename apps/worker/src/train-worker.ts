@@ -39,8 +39,7 @@ export class TrainWorker {
     private readonly logger: Logger,
   ) {
     this.keys = redisKeys(config.REDIS_PREFIX);
-    const onError = (what: string) => (err: Error) =>
-      logger.warn({ err: err.message }, `${what} connection error`);
+    const onError = (what: string) => (err: Error) => logger.warn({ err }, `${what} connection error`);
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     this.redis.on('error', onError('redis'));
     this.subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -91,7 +90,7 @@ export class TrainWorker {
         autorun: false,
       },
     );
-    this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'queue worker error'));
+    this.worker.on('error', (err) => this.logger.warn({ err }, 'queue worker error'));
     this.worker.on('stalled', (jobId) =>
       this.logger.warn({ jobId, runId: jobId }, 'job stalled: its worker died; requeued'),
     );

@@ -160,6 +160,30 @@ test('terminal runs stay terminal: late completed after cancel, started after co
   }
 });
 
+test('the event path follows the one state machine: takeover by a newer attempt, no completing a run never started', () => {
+  const t = testDb('events-machine');
+  try {
+    createRun(t.db, { id: 'r1', params: params() });
+    createRun(t.db, { id: 'r2', params: params() });
+    applyRunEvents(t.db, [ev.started('r1', 1)]);
+    // A stalled job restarted elsewhere: running → running under the newer attempt.
+    assert.deepEqual(applyRunEvents(t.db, [ev.started('r1', 2, { worker_id: 'gpu-2' })]), {
+      ...none,
+      applied: 1,
+    });
+    assert.equal(getRun(t.db, 'r1')?.worker, 'gpu-2');
+    assert.equal(getRun(t.db, 'r1')?.attempt, 2);
+    // queued → completed is not a transition: the run stays queued for the reconciler.
+    assert.deepEqual(applyRunEvents(t.db, [ev.completed('r2')]), { ...none, refused: 1 });
+    assert.equal(getRun(t.db, 'r2')?.status, 'queued');
+    // queued → cancelled and queued → failed are (a job given up on before it starts).
+    assert.deepEqual(applyRunEvents(t.db, [ev.cancelled('r2')]), { ...none, applied: 1 });
+    assert.equal(getRun(t.db, 'r2')?.status, 'cancelled');
+  } finally {
+    t.close();
+  }
+});
+
 test('events for unknown runs are counted and skipped; the rest of the batch applies', () => {
   const t = testDb('events-unknown');
   try {

@@ -1,7 +1,12 @@
-import type { RunEvent, RunStatus } from '@sweeplab/shared';
+import {
+  canTransition,
+  EPOCH_METRIC_FIELDS,
+  pickFields,
+  type RunEvent,
+  type RunStatus,
+} from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
-import { isTerminal } from './run-status.ts';
 import { isoTimestamp } from './timestamps.ts';
 
 /** How each event of a batch was handled; the five counts add up to the batch length. */
@@ -30,6 +35,9 @@ interface Statements {
   batch: Database.Transaction<(events: readonly RunEvent[]) => ApplyRunEventsResult>;
 }
 
+/** The epoch_metrics columns an event writes: its keys, the schema's metric fields, and when it landed. */
+const EPOCH_ROW_COLUMNS = ['run_id', 'epoch', 'attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'];
+
 // Prepared once per connection: preparing is a large share of the cost of a small batch.
 const cache = new WeakMap<Database.Database, Statements>();
 
@@ -46,17 +54,13 @@ function statements(client: Database.Database): Statements {
     ),
     fenceOnly: client.prepare('UPDATE runs SET attempt = max(attempt, ?) WHERE id = ?'),
     insertEpoch: client.prepare(
-      `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
-         epoch_seconds, images_per_second, recorded_at)
-       VALUES (@run_id, @epoch, @attempt, @train_loss, @train_acc, @val_loss, @val_acc,
-         @epoch_seconds, @images_per_second, @recorded_at)
+      `INSERT INTO epoch_metrics (${EPOCH_ROW_COLUMNS.join(', ')})
+       VALUES (${EPOCH_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (run_id, epoch) DO NOTHING`,
     ),
     selectEpochAttempt: client.prepare('SELECT attempt FROM epoch_metrics WHERE run_id = ? AND epoch = ?'),
     replaceEpoch: client.prepare(
-      `UPDATE epoch_metrics SET attempt = @attempt, train_loss = @train_loss, train_acc = @train_acc,
-         val_loss = @val_loss, val_acc = @val_acc, epoch_seconds = @epoch_seconds,
-         images_per_second = @images_per_second, recorded_at = @recorded_at
+      `UPDATE epoch_metrics SET ${['attempt', ...EPOCH_METRIC_FIELDS, 'recorded_at'].map((c) => `${c} = @${c}`).join(', ')}
        WHERE run_id = @run_id AND epoch = @epoch AND attempt <= @attempt`,
     ),
     finish: client.prepare(
@@ -72,10 +76,10 @@ function statements(client: Database.Database): Statements {
   return full;
 }
 
-function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): ApplyRunEventsResult {
+function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEventsResult {
   const result: ApplyRunEventsResult = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
   // Runs touched by this batch, kept current as events apply, so a batch of epochs reads each run once.
-  const known = new Map<string, { status: RunStatus; attempt: number } | null>();
+  const known = new Map<string, KnownRun | null>();
   for (const event of events) {
     let run = known.get(event.run_id);
     if (run === undefined) {
@@ -92,86 +96,89 @@ function applyBatch(s: Omit<Statements, 'batch'>, events: readonly RunEvent[]): 
       continue;
     }
     const at = isoTimestamp(event.at);
-    switch (event.type) {
-      case 'started': {
-        if (isTerminal(run.status)) {
-          // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
-          // later events are still recognised as belonging to the newest attempt.
-          if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
-          run.attempt = event.attempt;
-          result.refused++;
-        } else if (run.status === 'running' && event.attempt === run.attempt) {
-          result.duplicates++;
-        } else {
-          s.started.run({
-            id: event.run_id,
-            attempt: event.attempt,
-            worker: event.worker_id,
-            backend: event.backend,
-            tfjs_version: event.tfjs_version,
-            device: event.device,
-            resumed_from_epoch: event.resumed_from_epoch,
-            at,
-          });
-          run.attempt = event.attempt;
-          run.status = 'running';
-          result.applied++;
-        }
-        break;
-      }
-      case 'epoch': {
-        const m = event.metrics;
-        const row = {
-          run_id: event.run_id,
-          epoch: m.epoch,
-          attempt: event.attempt,
-          train_loss: m.train_loss,
-          train_acc: m.train_acc,
-          val_loss: m.val_loss,
-          val_acc: m.val_acc,
-          epoch_seconds: m.epoch_seconds,
-          images_per_second: m.images_per_second,
-          recorded_at: at,
-        };
-        if (s.insertEpoch.run(row).changes === 1) {
-          result.applied++;
-          break;
-        }
-        // Conflicts are rare (re-delivery or a retried attempt redoing an epoch): resolve them slowly.
-        const stored = s.selectEpochAttempt.get(event.run_id, m.epoch);
-        if (stored && stored.attempt > event.attempt) {
-          result.fenced++;
-        } else {
-          s.replaceEpoch.run(row);
-          if (stored && stored.attempt === event.attempt) result.duplicates++;
-          else result.applied++;
-        }
-        break;
-      }
-      case 'completed':
-      case 'cancelled':
-      case 'failed': {
-        const error = event.type === 'failed' ? event.error : null;
-        const retry = event.type === 'failed' && event.will_retry;
-        const target: RunStatus = retry ? 'queued' : event.type;
-        if (run.status === target) {
-          result.duplicates++;
-        } else if (isTerminal(run.status)) {
-          result.refused++;
-        } else if (retry) {
-          s.requeue.run({ id: event.run_id, error });
-          run.status = 'queued';
-          result.applied++;
-        } else {
-          s.finish.run({ id: event.run_id, status: target, at, error });
-          run.status = target;
-          result.applied++;
-        }
-        break;
-      }
-    }
+    let outcome: Outcome;
+    if (event.type === 'started') outcome = applyStarted(s, run, event, at);
+    else if (event.type === 'epoch') outcome = applyEpoch(s, event, at);
+    else outcome = applyFinished(s, run, event, at);
+    result[outcome]++;
   }
   return result;
+}
+
+/** A run as this batch has left it so far. */
+interface KnownRun {
+  status: RunStatus;
+  attempt: number;
+}
+type Outcome = Exclude<keyof ApplyRunEventsResult, 'unknown'>;
+/** The statements one batch uses (the batch transaction itself excluded). */
+type BatchStatements = Omit<Statements, 'batch'>;
+
+/** An attempt started (not lower than the run's: fenced before). */
+function applyStarted(
+  s: BatchStatements,
+  run: KnownRun,
+  event: Extract<RunEvent, { type: 'started' }>,
+  at: string,
+): Outcome {
+  // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
+  if (run.status === 'running' && event.attempt === run.attempt) return 'duplicates';
+  if (!canTransition(run.status, 'running')) {
+    // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
+    // later events are still recognised as belonging to the newest attempt.
+    if (event.attempt > run.attempt) s.fenceOnly.run(event.attempt, event.run_id);
+    run.attempt = event.attempt;
+    return 'refused';
+  }
+  s.started.run({
+    id: event.run_id,
+    attempt: event.attempt,
+    worker: event.worker_id,
+    backend: event.backend,
+    tfjs_version: event.tfjs_version,
+    device: event.device,
+    resumed_from_epoch: event.resumed_from_epoch,
+    at,
+  });
+  run.attempt = event.attempt;
+  run.status = 'running';
+  return 'applied';
+}
+
+/** An epoch row, upserted only over a row of the same or a lower attempt. */
+function applyEpoch(s: BatchStatements, event: Extract<RunEvent, { type: 'epoch' }>, at: string): Outcome {
+  const m = event.metrics;
+  const row = {
+    run_id: event.run_id,
+    epoch: m.epoch,
+    attempt: event.attempt,
+    ...pickFields(m, EPOCH_METRIC_FIELDS),
+    recorded_at: at,
+  };
+  if (s.insertEpoch.run(row).changes === 1) return 'applied';
+  // Conflicts are rare (re-delivery or a retried attempt redoing an epoch): resolve them slowly.
+  const stored = s.selectEpochAttempt.get(event.run_id, m.epoch);
+  if (stored && stored.attempt > event.attempt) return 'fenced';
+  s.replaceEpoch.run(row);
+  return stored && stored.attempt === event.attempt ? 'duplicates' : 'applied';
+}
+
+/** `completed`, `cancelled` or `failed` (back to `queued` when the worker will retry). */
+function applyFinished(
+  s: BatchStatements,
+  run: KnownRun,
+  event: Extract<RunEvent, { type: 'completed' | 'cancelled' | 'failed' }>,
+  at: string,
+): Outcome {
+  const error = event.type === 'failed' ? event.error : null;
+  const retry = event.type === 'failed' && event.will_retry;
+  const target: RunStatus = retry ? 'queued' : event.type;
+  if (run.status === target) return 'duplicates';
+  if (!canTransition(run.status, target)) return 'refused';
+  if (retry) s.requeue.run({ id: event.run_id, error });
+  else s.finish.run({ id: event.run_id, status: target, at, error });
+  run.status = target;
+  return 'applied';
 }
 
 /**

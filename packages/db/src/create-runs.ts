@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunParams } from '@sweeplab/shared';
+import { type RunParams, storedRunParams } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import {
   type MetricGoal,
@@ -35,15 +35,7 @@ function runValues(input: NewRunInput, sweepId: string | null, queuedAt: string)
   return {
     id: input.id ?? randomUUID(),
     sweep_id: sweepId,
-    model: p.model,
-    dataset: p.dataset,
-    lr: p.lr,
-    epochs: p.epochs,
-    batch_size: p.batch_size,
-    seed: p.seed,
-    momentum: p.momentum,
-    train_subset: p.train_subset ?? null,
-    val_subset: p.val_subset ?? null,
+    ...storedRunParams(p),
     status: 'queued',
     attempt: 0,
     queued_at: queuedAt,

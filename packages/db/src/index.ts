@@ -9,6 +9,6 @@ export * from './read-sweeps.ts';
 export * from './run-status.ts';
 export * from './run-summaries.ts';
 export * from './schema.ts';
-export * from './statistics.ts';
-export * from './sweep-comparison.ts';
+export * from './sweep-live-view.ts';
+export * from './sweep-snapshot.ts';
 export * from './timestamps.ts';

@@ -46,6 +46,9 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       batch_size: 64,
       momentum: 0,
       seed: 1,
+      epochs: 3,
+      train_subset: null,
+      val_subset: null,
       status: 'running',
       epoch: 1,
       train_loss: 1,
@@ -89,9 +92,9 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     const { rows } = queryMetrics(t.db, { runId: 'cnn-a', limit: 1 });
     assert.equal(
       metricsToCsv(rows),
-      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,status,epoch,train_loss,train_acc,val_loss,' +
-        'val_acc,epoch_seconds,images_per_second\r\n' +
-        'cnn-a,s1,cnn,mnist,0.1,64,0,0,running,1,1,0.5,0.4,0.9,2,1000\r\n',
+      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,epochs,train_subset,val_subset,status,epoch,' +
+        'train_loss,train_acc,val_loss,val_acc,epoch_seconds,images_per_second\r\n' +
+        'cnn-a,s1,cnn,mnist,0.1,64,0,0,3,,,running,1,1,0.5,0.4,0.9,2,1000\r\n',
     );
     const single = queryMetrics(t.db, { runId: 'fashion', limit: 1 }).rows;
     assert.match(metricsToCsv(single), /\r\nfashion,,cnn,fashion-mnist,/);

@@ -1,47 +1,45 @@
-import type { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
+import {
+  type DatasetName,
+  EPOCH_METRIC_FIELDS,
+  type EpochMetricValues,
+  type ModelName,
+  pickFields,
+  RUN_PARAM_FIELDS,
+  type RunStatus,
+  type StoredRunParams,
+} from '@sweeplab/shared';
 import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './open-database.ts';
 import { epochMetrics, runs } from './schema.ts';
 
-/** One epoch of one run, with the run's parameters: the flat table behind the metrics view and CSV. */
-export interface MetricsRow {
-  run_id: string;
-  sweep_id: string | null;
-  model: ModelName;
-  dataset: DatasetName;
-  lr: number;
-  batch_size: number;
-  momentum: number;
-  seed: number;
-  status: RunStatus;
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  epoch_seconds: number;
-  images_per_second: number;
-}
+/**
+ * One epoch of one run, with the run's parameters: the flat table behind the metrics view and CSV.
+ * Its fields come from the zod schemas (RunParams, EpochMetrics), so a new parameter or metric shows
+ * up here once it has a column.
+ */
+export type MetricsRow = { run_id: string; sweep_id: string | null } & StoredRunParams & {
+    status: RunStatus;
+    epoch: number;
+  } & EpochMetricValues;
 
 /** Column order of MetricsRow, used for the CSV header. */
 export const METRICS_COLUMNS = [
   'run_id',
   'sweep_id',
-  'model',
-  'dataset',
-  'lr',
-  'batch_size',
-  'momentum',
-  'seed',
+  ...RUN_PARAM_FIELDS,
   'status',
   'epoch',
-  'train_loss',
-  'train_acc',
-  'val_loss',
-  'val_acc',
-  'epoch_seconds',
-  'images_per_second',
+  ...EPOCH_METRIC_FIELDS,
 ] as const satisfies readonly (keyof MetricsRow)[];
+
+const SELECTION = {
+  run_id: runs.id,
+  sweep_id: runs.sweep_id,
+  ...pickFields(runs, RUN_PARAM_FIELDS),
+  status: runs.status,
+  epoch: epochMetrics.epoch,
+  ...pickFields(epochMetrics, EPOCH_METRIC_FIELDS),
+};
 
 export interface MetricsFilter {
   sweepId?: string;
@@ -76,24 +74,7 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
   const where = and(...conditions);
 
   const rows = db
-    .select({
-      run_id: runs.id,
-      sweep_id: runs.sweep_id,
-      model: runs.model,
-      dataset: runs.dataset,
-      lr: runs.lr,
-      batch_size: runs.batch_size,
-      momentum: runs.momentum,
-      seed: runs.seed,
-      status: runs.status,
-      epoch: epochMetrics.epoch,
-      train_loss: epochMetrics.train_loss,
-      train_acc: epochMetrics.train_acc,
-      val_loss: epochMetrics.val_loss,
-      val_acc: epochMetrics.val_acc,
-      epoch_seconds: epochMetrics.epoch_seconds,
-      images_per_second: epochMetrics.images_per_second,
-    })
+    .select(SELECTION)
     .from(epochMetrics)
     .innerJoin(runs, eq(epochMetrics.run_id, runs.id))
     .where(where)
@@ -108,5 +89,5 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
       .innerJoin(runs, eq(epochMetrics.run_id, runs.id))
       .where(where)
       .get()?.n ?? 0;
-  return { rows, total };
+  return { rows: rows as MetricsRow[], total };
 }

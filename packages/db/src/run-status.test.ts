@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RUN_STATUSES } from '@sweeplab/shared';
+import { canTransition, RUN_STATUSES, statusesThatCanBecome, TERMINAL_STATUSES } from '@sweeplab/shared';
 import { createRun, createSweep } from './create-runs.ts';
 import { getRun, listRuns } from './read-runs.ts';
-import { cancelSweep, canTransition, markCancelled, setRunStatus } from './run-status.ts';
+import { cancelSweep, markCancelled, setRunStatus } from './run-status.ts';
 import { params, T0, testDb } from './test-db.ts';
 
 test('the state machine only moves forward', () => {
@@ -13,7 +13,28 @@ test('the state machine only moves forward', () => {
   assert.equal(canTransition('queued', 'running'), true);
   assert.equal(canTransition('running', 'completed'), true);
   assert.equal(canTransition('queued', 'completed'), false);
-  assert.equal(canTransition('running', 'running'), false);
+  // A newer attempt taking over a running run (the event path has always allowed it).
+  assert.equal(canTransition('running', 'running'), true);
+  assert.deepEqual(TERMINAL_STATUSES, ['completed', 'failed', 'cancelled']);
+  assert.deepEqual(RUN_STATUSES, ['queued', 'running', 'completed', 'failed', 'cancelled']);
+  assert.deepEqual(statusesThatCanBecome('cancelled'), ['queued', 'running']);
+});
+
+test('running → running is a takeover by a higher attempt only', () => {
+  const t = testDb('status-takeover');
+  try {
+    createRun(t.db, { id: 'r1', params: params() });
+    assert.equal(setRunStatus(t.db, 'r1', 'running', { attempt: 1 }), true);
+    assert.equal(setRunStatus(t.db, 'r1', 'running'), false);
+    assert.equal(setRunStatus(t.db, 'r1', 'running', { attempt: 1 }), false);
+    assert.equal(setRunStatus(t.db, 'r1', 'running', { attempt: 2, at: T0 }), true);
+    const run = getRun(t.db, 'r1');
+    assert.equal(run?.status, 'running');
+    assert.equal(run?.attempt, 2);
+    assert.equal(run?.started_at, '2025-01-01T12:00:00.000Z');
+  } finally {
+    t.close();
+  }
 });
 
 test('setRunStatus applies allowed transitions with timestamps and refuses backwards ones', () => {

@@ -1,29 +1,6 @@
-import type { RunStatus } from '@sweeplab/shared';
+import { canTransition, isTerminal, type RunStatus, statusesThatCanBecome } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
-
-export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly RunStatus[];
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-
-export function isTerminal(status: RunStatus): status is TerminalStatus {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
-}
-
-/**
- * Forward-only state machine. queued→failed is allowed because a job can be given up on before any
- * worker starts it; running→queued is a retry and additionally needs a higher attempt.
- */
-const NEXT: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ['running', 'cancelled', 'failed'],
-  running: ['completed', 'failed', 'cancelled', 'queued'],
-  completed: [],
-  failed: [],
-  cancelled: [],
-};
-
-export function canTransition(from: RunStatus, to: RunStatus): boolean {
-  return NEXT[from].includes(to);
-}
 
 export interface SetRunStatusOptions {
   /**
@@ -37,8 +14,9 @@ export interface SetRunStatusOptions {
 }
 
 /**
- * Moves a run to `to` if the state machine allows it; returns whether it did. Throws when the run does
- * not exist. The update is a compare-and-set on (status, attempt), so a concurrent change wins cleanly.
+ * Moves a run to `to` if the state machine (RUN_TRANSITIONS) allows it; returns whether it did. Throws
+ * when the run does not exist. The update is a compare-and-set on (status, attempt), so a concurrent
+ * change wins cleanly.
  */
 export function setRunStatus(
   db: Db,
@@ -54,7 +32,8 @@ export function setRunStatus(
   if (!canTransition(current.status, to)) return false;
   const at = isoTimestamp(options.at);
   let attempt = current.attempt;
-  if (to === 'queued') {
+  // A retry (→queued) and a takeover (running→running) fence off the attempt before them.
+  if (to === 'queued' || (to === 'running' && current.status === 'running')) {
     if (options.attempt === undefined || options.attempt <= current.attempt) return false;
     attempt = options.attempt;
   } else if (to === 'running' && options.attempt !== undefined) {
@@ -92,11 +71,12 @@ export function cancelSweep(db: Db, sweepId: string, at?: number): string[] {
   if (!client.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId)) {
     throw new Error(`sweep ${sweepId} not found`);
   }
+  const cancellable = statusesThatCanBecome('cancelled');
   const rows = client
     .prepare(
       `UPDATE runs SET status = 'cancelled', finished_at = ?
-       WHERE sweep_id = ? AND status IN ('queued', 'running') RETURNING id`,
+       WHERE sweep_id = ? AND status IN (${cancellable.map(() => '?').join(', ')}) RETURNING id`,
     )
-    .all(isoTimestamp(at), sweepId) as { id: string }[];
+    .all(isoTimestamp(at), sweepId, ...cancellable) as { id: string }[];
   return rows.map((r) => r.id).sort();
 }

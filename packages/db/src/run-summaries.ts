@@ -1,19 +1,10 @@
-import type { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
+import { RUN_PARAM_FIELDS, type RunStatus, type StoredRunParams } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 
 /** One line per run: its parameters and what its epochs add up to (null metrics when it has none). */
-export interface RunSummary {
-  run_id: string;
-  sweep_id: string | null;
-  model: ModelName;
-  dataset: DatasetName;
-  lr: number;
-  epochs: number;
-  batch_size: number;
-  momentum: number;
-  seed: number;
-  train_subset: number | null;
-  val_subset: number | null;
+export type RunSummary = { run_id: string; sweep_id: string | null } & StoredRunParams & RunTotals;
+
+interface RunTotals {
   status: RunStatus;
   attempt: number;
   epochs_done: number;
@@ -30,8 +21,7 @@ export interface RunSummary {
 // Correlated subqueries on the (run_id, epoch) primary key: one index probe each, and unlike SQLite's
 // bare-column-with-max() trick they define the tie-break (earliest epoch wins).
 const SUMMARY_SQL = `
-SELECT r.id AS run_id, r.sweep_id, r.model, r.dataset, r.lr, r.epochs, r.batch_size, r.momentum, r.seed,
-  r.train_subset, r.val_subset, r.status, r.attempt,
+SELECT r.id AS run_id, r.sweep_id, ${RUN_PARAM_FIELDS.map((f) => `r.${f}`).join(', ')}, r.status, r.attempt,
   (SELECT count(*) FROM epoch_metrics m WHERE m.run_id = r.id) AS epochs_done,
   (SELECT max(val_acc) FROM epoch_metrics m WHERE m.run_id = r.id) AS best_val_acc,
   (SELECT epoch FROM epoch_metrics m WHERE m.run_id = r.id ORDER BY val_acc DESC, epoch ASC LIMIT 1)

@@ -2,6 +2,6 @@ export { type BackendInfo, BackendUnavailableError, currentBackend, initBackend 
 export { type Dataset, type DatasetDirs, loadDataset } from './data/dataset-loader.ts';
 export { DatasetFileError } from './data/idx-reader.ts';
 export type { ModelDefinition } from './models/model-definition.ts';
-export { forwardMacs, getModel, MODEL_REGISTRY, parameterCount } from './models/model-registry.ts';
+export { getModel, MODEL_REGISTRY } from './models/model-registry.ts';
 export { CHECKPOINT_FORMAT_VERSION, CheckpointError, decodeCheckpoint } from './training/checkpoint.ts';
 export { type TrainRunOptions, type TrainRunResult, trainRun } from './training/train-run.ts';

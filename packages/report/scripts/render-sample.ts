@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createPrng } from '@sweeplab/shared';
 import {
   buildReport,
   type ReportEpochRow,
@@ -15,17 +16,6 @@ import {
   renderHtml,
   renderMarkdown,
 } from '../src/index.ts';
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Shape {
   firstLoss: number;
@@ -66,7 +56,8 @@ const SHAPES: Record<string, Shape> = {
 
 function curve(model: string, seed: number, epochs: number, runId: string): ReportEpochRow[] {
   const s = SHAPES[model]!;
-  const rand = mulberry32(seed * 7919 + model.length * 104729);
+  const prng = createPrng(seed, model);
+  const rand = () => prng.next();
   const rows: ReportEpochRow[] = [];
   for (let e = 1; e <= epochs; e++) {
     const progress = (e - 1) / 29;
@@ -132,7 +123,6 @@ export function sampleInput(): ReportInput {
     },
     runs,
     epochs,
-    parameterCounts: { resnet: 221_810, cnn: 823_746, plain: 221_810 },
   };
 }
 

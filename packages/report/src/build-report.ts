@@ -1,4 +1,14 @@
-import { MODEL_NAMES, RUN_STATUSES, type RunStatus } from '@sweeplab/shared';
+import {
+  compareModelNames,
+  isModelName,
+  isTerminal,
+  parameterCount,
+  pickFields,
+  RUN_CONDITION_FIELDS,
+  RUN_STATUSES,
+  type RunConditionField,
+  type RunStatus,
+} from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
 import { mean, summarize } from './descriptive-stats.ts';
 import type {
@@ -13,7 +23,7 @@ import type {
   ModelSummary,
   ReachSummary,
   Report,
-  RunSummary,
+  RunResult,
 } from './report.ts';
 import {
   assertValidReportInput,
@@ -44,9 +54,9 @@ export function buildReport(input: ReportInput): Report {
   }
   for (const list of rowsByRun.values()) list.sort((a, b) => a.epoch - b.epoch);
 
-  const summaries = new Map<string, RunSummary>();
+  const summaries = new Map<string, RunResult>();
   for (const run of input.runs) {
-    summaries.set(run.id, summarizeRun(run, rowsByRun.get(run.id) ?? [], warnings));
+    summaries.set(run.id, runResult(run, rowsByRun.get(run.id) ?? [], warnings));
   }
 
   const byCondition = new Map<string, { condition: Condition; runs: ReportRunRow[] }>();
@@ -60,9 +70,7 @@ export function buildReport(input: ReportInput): Report {
 
   const groups: ConditionGroup[] = [...byCondition.entries()]
     .sort(([, a], [, b]) => compareConditions(a.condition, b.condition))
-    .map(([key, { condition, runs }]) =>
-      buildGroup(key, condition, runs, summaries, rowsByRun, input.parameterCounts),
-    );
+    .map(([key, { condition, runs }]) => buildGroup(key, condition, runs, summaries, rowsByRun));
   markBestLearningRates(groups);
 
   const excludedRuns: ExcludedRun[] = [];
@@ -100,7 +108,7 @@ export function buildReport(input: ReportInput): Report {
     progress: {
       ...progress,
       total: input.runs.length,
-      inProgress: progress.queued + progress.running > 0,
+      inProgress: RUN_STATUSES.some((s) => !isTerminal(s) && progress[s] > 0),
     },
     learningRates: [...new Set(input.runs.map((r) => r.lr))].sort((a, b) => a - b),
     groups,
@@ -111,27 +119,35 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function conditionOf(run: ReportRunRow): Condition {
-  return {
-    dataset: run.dataset,
-    lr: run.lr,
-    batch_size: run.batch_size,
-    momentum: run.momentum,
-    epochs: run.epochs,
-    train_subset: run.train_subset,
-    val_subset: run.val_subset,
-  };
+  return pickFields(run, RUN_CONDITION_FIELDS);
 }
 
+/** Short names that keep existing condition keys stable; any other field appears as `name=value`. */
+const KEY_NAMES: Partial<Record<RunConditionField, string>> = {
+  batch_size: 'bs',
+  momentum: 'm',
+  epochs: 'ep',
+  train_subset: 'train',
+  val_subset: 'val',
+};
+
+/** `dataset|lr=…|bs=…|…` over the condition fields in schema order; null (no subset) reads "all". */
 export function conditionKey(c: Condition): string {
-  return [
-    c.dataset,
-    `lr=${c.lr}`,
-    `bs=${c.batch_size}`,
-    `m=${c.momentum}`,
-    `ep=${c.epochs}`,
-    `train=${c.train_subset ?? 'all'}`,
-    `val=${c.val_subset ?? 'all'}`,
-  ].join('|');
+  return RUN_CONDITION_FIELDS.map((f) =>
+    f === 'dataset' ? c.dataset : `${KEY_NAMES[f] ?? f}=${c[f] ?? 'all'}`,
+  ).join('|');
+}
+
+/** Sections sort by every condition field in schema order but lr, then lr: one lr family sits together. */
+const SORT_FIELDS: readonly RunConditionField[] = [...RUN_CONDITION_FIELDS.filter((f) => f !== 'lr'), 'lr'];
+
+/** Strings by locale, numbers and booleans numerically, null (e.g. "all images") last. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);
+  return Number(a) - Number(b);
 }
 
 /** Everything but lr: conditions that differ only in lr compete for "best lr". */
@@ -140,24 +156,11 @@ function familyKey(c: Condition): string {
 }
 
 function compareConditions(a: Condition, b: Condition): number {
-  return (
-    a.dataset.localeCompare(b.dataset) ||
-    a.batch_size - b.batch_size ||
-    a.momentum - b.momentum ||
-    a.epochs - b.epochs ||
-    (a.train_subset ?? Number.POSITIVE_INFINITY) - (b.train_subset ?? Number.POSITIVE_INFINITY) ||
-    (a.val_subset ?? Number.POSITIVE_INFINITY) - (b.val_subset ?? Number.POSITIVE_INFINITY) ||
-    a.lr - b.lr
-  );
-}
-
-/** The catalog's order (cnn, resnet, plain) mirrors the reference table; unknown models follow by name. */
-function compareModels(a: string, b: string): number {
-  const order = (m: string) => {
-    const i = (MODEL_NAMES as readonly string[]).indexOf(m);
-    return i === -1 ? MODEL_NAMES.length : i;
-  };
-  return order(a) - order(b) || a.localeCompare(b);
+  for (const f of SORT_FIELDS) {
+    const order = compareValues(a[f], b[f]);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {
@@ -170,7 +173,7 @@ function finiteMean(values: number[]): number | null {
   return finite.length === 0 ? null : mean(finite);
 }
 
-function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunSummary {
+function runResult(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings: string[]): RunResult {
   const last = rows.at(-1);
   const finalRow = rows.find((r) => r.epoch === run.epochs);
   let best: ReportEpochRow | undefined;
@@ -223,7 +226,7 @@ function summarizeRun(run: ReportRunRow, rows: readonly ReportEpochRow[], warnin
   };
 }
 
-function exclusionReason(run: RunSummary, planned: number): string {
+function exclusionReason(run: RunResult, planned: number): string {
   switch (run.status) {
     case 'failed':
       return `failed after ${run.epochsRecorded} of ${planned} epochs`;
@@ -261,12 +264,11 @@ function buildGroup(
   key: string,
   condition: Condition,
   runs: ReportRunRow[],
-  summaries: Map<string, RunSummary>,
+  summaries: Map<string, RunResult>,
   rowsByRun: Map<string, ReportEpochRow[]>,
-  parameterCounts: Record<string, number>,
 ): ConditionGroup {
   const orderedRuns = [...runs].sort(
-    (a, b) => compareModels(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
+    (a, b) => compareModelNames(a.model, b.model) || a.seed - b.seed || a.attempt - b.attempt,
   );
   const runSummaries = orderedRuns.map((r) => summaries.get(r.id)!);
   const modelNames = [...new Set(orderedRuns.map((r) => r.model))];
@@ -281,71 +283,112 @@ function buildGroup(
   for (const model of modelNames) {
     const all = runSummaries.filter((r) => r.model === model);
     const used = all.filter((r) => r.inStatistics);
-    const describedBy = used.length > 0 ? used : all;
-    const finalValues = used.map((r) => r.finalValAcc).filter(nonNull);
-    finals.set(model, finalValues);
-    models.push({
-      model,
-      parameters: parameterCounts[model] ?? null,
-      backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
-      devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
-      seeds: used.map((r) => r.seed),
-      runsTotal: all.length,
-      runsInStatistics: used.length,
-      finalValAcc: summarize(finalValues),
-      finalTrainLoss: summarize(used.map((r) => r.finalTrainLoss).filter(nonNull)),
-      bestValAcc: summarize(used.map((r) => r.bestValAcc).filter(nonNull)),
-      bestEpoch: summarize(used.map((r) => r.bestEpoch).filter(nonNull)),
-      reach98: reach(
-        0.98,
-        used.map((r) => r.epochsTo98),
-      ),
-      reach99: reach(
-        0.99,
-        used.map((r) => r.epochsTo99),
-      ),
-      secondsPerEpoch: summarize(used.map((r) => r.secondsPerEpoch).filter(nonNull)),
-      imagesPerSecond: summarize(used.map((r) => r.imagesPerSecond).filter(nonNull)),
-      bestLr: null,
-    });
+    finals.set(model, used.map((r) => r.finalValAcc).filter(nonNull));
+    models.push(summarizeModel(model, all, used, isModelName(model) ? parameterCount(model) : null));
     if (used.length === 0)
       notes.push(`${model} has no completed run under this condition, so it is in no statistic.`);
-
-    for (const epoch of checkpoints) {
-      const rows = used
-        .map((r) => rowsByRun.get(r.runId)?.find((row) => row.epoch === epoch))
-        .filter((row): row is ReportEpochRow => row !== undefined);
-      checkpointTable.push({
-        model,
-        epoch,
-        n: rows.length,
-        trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
-        valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
-      });
-    }
-
-    // Curves also show runs still in flight, so a live sweep has something to look at; each point
-    // carries its own n, and the renderers say the curve is partial.
-    const curveRuns = all.filter((r) => r.inStatistics || r.status === 'running');
-    const byEpoch = new Map<number, ReportEpochRow[]>();
-    for (const r of curveRuns) {
-      for (const row of rowsByRun.get(r.runId) ?? []) {
-        const list = byEpoch.get(row.epoch) ?? [];
-        list.push(row);
-        byEpoch.set(row.epoch, list);
-      }
-    }
-    const points: CurvePoint[] = [...byEpoch.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([epoch, rows]) => ({
-        epoch,
-        n: rows.length,
-        trainLoss: band(rows.map((r) => r.train_loss)),
-        valAcc: band(rows.map((r) => r.val_acc)),
-      }));
-    curves.push({ model, runningRuns: curveRuns.filter((r) => r.status === 'running').length, points });
+    checkpointTable.push(...checkpointCells(model, used, checkpoints, rowsByRun));
+    curves.push(modelCurve(model, all, rowsByRun));
   }
 
+  return {
+    key,
+    condition,
+    checkpoints,
+    models,
+    checkpointTable,
+    comparisons: pairwiseComparisons(modelNames, finals, notes),
+    curves,
+    runs: runSummaries,
+    notes,
+  };
+}
+
+/** One model under one condition: `used` are its runs in the statistics, `all` every run of it. */
+function summarizeModel(
+  model: string,
+  all: RunResult[],
+  used: RunResult[],
+  parameters: number | null,
+): ModelSummary {
+  const describedBy = used.length > 0 ? used : all;
+  return {
+    model,
+    parameters,
+    backends: [...new Set(describedBy.map((r) => r.backend).filter(nonNull))].sort(),
+    devices: [...new Set(describedBy.map((r) => r.device).filter(nonNull))].sort(),
+    seeds: used.map((r) => r.seed),
+    runsTotal: all.length,
+    runsInStatistics: used.length,
+    finalValAcc: summarize(used.map((r) => r.finalValAcc).filter(nonNull)),
+    finalTrainLoss: summarize(used.map((r) => r.finalTrainLoss).filter(nonNull)),
+    bestValAcc: summarize(used.map((r) => r.bestValAcc).filter(nonNull)),
+    bestEpoch: summarize(used.map((r) => r.bestEpoch).filter(nonNull)),
+    reach98: reach(
+      0.98,
+      used.map((r) => r.epochsTo98),
+    ),
+    reach99: reach(
+      0.99,
+      used.map((r) => r.epochsTo99),
+    ),
+    secondsPerEpoch: summarize(used.map((r) => r.secondsPerEpoch).filter(nonNull)),
+    imagesPerSecond: summarize(used.map((r) => r.imagesPerSecond).filter(nonNull)),
+    bestLr: null,
+  };
+}
+
+/** The checkpoint table's cells of one model: training loss and validation accuracy at each epoch. */
+function checkpointCells(
+  model: string,
+  used: RunResult[],
+  checkpoints: number[],
+  rowsByRun: Map<string, ReportEpochRow[]>,
+): CheckpointCell[] {
+  return checkpoints.map((epoch) => {
+    const rows = used
+      .map((r) => rowsByRun.get(r.runId)?.find((row) => row.epoch === epoch))
+      .filter((row): row is ReportEpochRow => row !== undefined);
+    return {
+      model,
+      epoch,
+      n: rows.length,
+      trainLoss: summarize(rows.map((r) => r.train_loss).filter(Number.isFinite)),
+      valAcc: summarize(rows.map((r) => r.val_acc).filter(Number.isFinite)),
+    };
+  });
+}
+
+/** The mean learning curve of one model, with min–max bands and each point's own n. */
+function modelCurve(model: string, all: RunResult[], rowsByRun: Map<string, ReportEpochRow[]>): ModelCurve {
+  // Curves also show runs still in flight, so a live sweep has something to look at; each point
+  // carries its own n, and the renderers say the curve is partial.
+  const curveRuns = all.filter((r) => r.inStatistics || r.status === 'running');
+  const byEpoch = new Map<number, ReportEpochRow[]>();
+  for (const r of curveRuns) {
+    for (const row of rowsByRun.get(r.runId) ?? []) {
+      const list = byEpoch.get(row.epoch) ?? [];
+      list.push(row);
+      byEpoch.set(row.epoch, list);
+    }
+  }
+  const points: CurvePoint[] = [...byEpoch.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, rows]) => ({
+      epoch,
+      n: rows.length,
+      trainLoss: band(rows.map((r) => r.train_loss)),
+      valAcc: band(rows.map((r) => r.val_acc)),
+    }));
+  return { model, runningRuns: curveRuns.filter((r) => r.status === 'running').length, points };
+}
+
+/** Welch's t-test of final validation accuracy for every pair of models; a pair that cannot be tested gets a note. */
+function pairwiseComparisons(
+  modelNames: string[],
+  finals: Map<string, number[]>,
+  notes: string[],
+): Comparison[] {
   const comparisons: Comparison[] = [];
   for (let i = 0; i < modelNames.length; i++) {
     for (let j = i + 1; j < modelNames.length; j++) {
@@ -370,18 +413,7 @@ function buildGroup(
       });
     }
   }
-
-  return {
-    key,
-    condition,
-    checkpoints,
-    models,
-    checkpointTable,
-    comparisons,
-    curves,
-    runs: runSummaries,
-    notes,
-  };
+  return comparisons;
 }
 
 /** Per model, among conditions that differ only in lr, flag the lr with the highest mean final val acc. */

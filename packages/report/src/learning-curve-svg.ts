@@ -1,8 +1,12 @@
+import { modelStyle } from '@sweeplab/shared';
+import { linearTicks, logTicks, niceStep } from '@sweeplab/shared/chart-axes';
 import { escapeHtml } from './escape.ts';
 
 /**
  * Inline SVG line chart: one line per series (the mean over seeds) with a shaded min–max band and
  * point markers. Written by hand so the HTML report stays one self-contained file with no script.
+ * Axis ticks are the dashboard's (`@sweeplab/shared/chart-axes`); a series labelled with a model name
+ * takes that model's catalog style, as on the dashboard.
  */
 export interface ChartPoint {
   x: number;
@@ -33,52 +37,7 @@ export interface ChartOptions {
   height?: number;
 }
 
-/** Okabe–Ito colours (colour-blind safe, ≥ 4.5:1 on white) paired with dash patterns for greyscale print. */
-export const SERIES_STYLES = [
-  { color: '#0072B2', dash: '' },
-  { color: '#B34700', dash: '7 4' },
-  { color: '#007A5A', dash: '2 3' },
-  { color: '#A0467F', dash: '9 3 2 3' },
-  { color: '#5A5A5A', dash: '4 2' },
-] as const;
-
-export function seriesStyle(index: number) {
-  return SERIES_STYLES[index % SERIES_STYLES.length]!;
-}
-
 const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
-
-function niceStep(span: number, targetTicks: number): number {
-  const raw = span / Math.max(1, targetTicks);
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const residual = raw / magnitude;
-  const nice = residual >= 5 ? 10 : residual >= 2 ? 5 : residual >= 1 ? 2 : 1;
-  return nice * magnitude;
-}
-
-function linearTicks(lo: number, hi: number, target: number): number[] {
-  const step = niceStep(hi - lo, target);
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    ticks.push(Number(v.toPrecision(12)));
-  }
-  return ticks;
-}
-
-/** Decades, plus 2× and 5× when the data spans fewer than three decades so the axis is readable. */
-function logTicks(lo: number, hi: number): number[] {
-  const from = Math.floor(Math.log10(lo));
-  const to = Math.ceil(Math.log10(hi));
-  const multipliers = to - from <= 2 ? [1, 2, 5] : [1];
-  const ticks: number[] = [];
-  for (let e = from; e <= to; e++) {
-    for (const m of multipliers) {
-      const v = Number((m * 10 ** e).toPrecision(12));
-      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
-    }
-  }
-  return ticks;
-}
 
 /** Splits a series where epochs are missing so a line never bridges data that does not exist. */
 function contiguousRuns(points: ChartPoint[]): ChartPoint[][] {
@@ -183,7 +142,7 @@ export function renderLearningCurveSvg(series: ChartSeries[], o: ChartOptions): 
   parts.push('</g>');
 
   clean.forEach((s, i) => {
-    const style = seriesStyle(i);
+    const style = modelStyle(s.label, i);
     parts.push(`<g class="series" data-series="${escapeHtml(s.label)}">`);
     for (const run of contiguousRuns(s.points)) {
       if (run.length > 1) {
@@ -214,7 +173,7 @@ export function renderLearningCurveSvg(series: ChartSeries[], o: ChartOptions): 
 
   parts.push('<g class="legend">');
   series.forEach((s, i) => {
-    const style = seriesStyle(i);
+    const style = modelStyle(s.label, i);
     const lx = margin.left + (i % 3) * Math.min(170, plotW / 3);
     const ly = 10 + Math.floor(i / 3) * 18;
     parts.push(

@@ -1,15 +1,10 @@
+import { RUN_CONDITION_FIELDS } from '@sweeplab/shared';
 import { csvField } from './escape.ts';
 import type { Report } from './report.ts';
 
 export const CSV_COLUMNS = [
   'sweep_id',
-  'dataset',
-  'lr',
-  'batch_size',
-  'momentum',
-  'epochs',
-  'train_subset',
-  'val_subset',
+  ...RUN_CONDITION_FIELDS,
   'model',
   'best_lr',
   'epoch',
@@ -34,13 +29,7 @@ export function renderCsv(report: Report): string {
         const cell = group.checkpointTable.find((x) => x.model === m.model && x.epoch === epoch);
         const row = [
           report.sweep.id,
-          c.dataset,
-          c.lr,
-          c.batch_size,
-          c.momentum,
-          c.epochs,
-          c.train_subset,
-          c.val_subset,
+          ...RUN_CONDITION_FIELDS.map((f) => c[f]),
           m.model,
           m.bestLr,
           epoch,

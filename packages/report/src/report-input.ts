@@ -1,8 +1,8 @@
-import type { RunStatus } from '@sweeplab/shared';
+import type { EpochMetricValues, RunStatus, StoredRunParams } from '@sweeplab/shared';
 
 /**
  * What the report is computed from: the sweep, run and epoch rows exactly as they sit in the
- * metrics database (snake_case columns), plus parameter counts the caller looks up. Nothing else
+ * metrics database (snake_case columns); parameter counts come from the model catalog. Nothing else
  * feeds the numbers, so anyone with sqlite3 and the same rows can reproduce every figure.
  */
 export interface ReportSweepRow {
@@ -13,41 +13,30 @@ export interface ReportSweepRow {
   metric?: { name: string; goal: 'maximize' | 'minimize' } | null;
 }
 
-export interface ReportRunRow {
-  id: string;
-  model: string;
-  dataset: string;
-  lr: number;
-  batch_size: number;
-  momentum: number;
-  seed: number;
-  epochs: number;
-  train_subset: number | null;
-  val_subset: number | null;
-  status: RunStatus;
-  backend: string | null;
-  device: string | null;
-  error: string | null;
-  attempt: number;
-}
+/**
+ * A run's parameters as its row stores them (fields from the RunParams schema). Model and dataset are
+ * plain strings: a database may hold names this version's catalog no longer lists.
+ */
+export type ReportRunParams = Omit<StoredRunParams, 'model' | 'dataset'> & { model: string; dataset: string };
 
-export interface ReportEpochRow {
-  run_id: string;
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  val_loss: number;
-  val_acc: number;
-  epoch_seconds: number;
-  images_per_second: number;
-}
+/** The `runs` columns besides its parameters that the report reads. */
+export const REPORT_RUN_STATE_FIELDS = ['status', 'backend', 'device', 'error', 'attempt'] as const;
+
+export type ReportRunRow = { id: string } & ReportRunParams & {
+    status: RunStatus;
+    backend: string | null;
+    device: string | null;
+    error: string | null;
+    attempt: number;
+  };
+
+/** An `epoch_metrics` row: the metric fields of the EpochMetrics schema. */
+export type ReportEpochRow = { run_id: string; epoch: number } & EpochMetricValues;
 
 export interface ReportInput {
   sweep: ReportSweepRow;
   runs: ReportRunRow[];
   epochs: ReportEpochRow[];
-  /** model name → trainable parameter count; models missing here are reported as "unknown". */
-  parameterCounts: Record<string, number>;
 }
 
 /**

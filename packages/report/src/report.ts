@@ -1,5 +1,6 @@
-import type { RunStatus } from '@sweeplab/shared';
+import type { RunConditionField, RunStatus } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
+import type { ReportRunParams } from './report-input.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface Report {
     createdAt: string;
     metric: { name: string; goal: 'maximize' | 'minimize' } | null;
   };
-  /** Run counts by status; `inProgress` when any run is queued or running (numbers may still move). */
+  /** Run counts by status; `inProgress` when any run is not yet terminal (queued or running) (numbers may still move). */
   progress: Record<RunStatus, number> & { total: number; inProgress: boolean };
   /** Distinct learning rates in the sweep, ascending. */
   learningRates: number[];
@@ -30,16 +31,8 @@ export interface Report {
   source: { runRows: number; epochRows: number };
 }
 
-/** Every parameter except model and seed: runs sharing these are comparable across models. */
-export interface Condition {
-  dataset: string;
-  lr: number;
-  batch_size: number;
-  momentum: number;
-  epochs: number;
-  train_subset: number | null;
-  val_subset: number | null;
-}
+/** Every parameter except model and seed (RUN_CONDITION_FIELDS): runs sharing these are comparable across models. */
+export type Condition = Pick<ReportRunParams, RunConditionField>;
 
 export interface ConditionGroup {
   /** Stable identifier of the condition, e.g. `mnist|lr=0.1|bs=64|m=0|ep=30|train=all|val=all`. */
@@ -51,7 +44,7 @@ export interface ConditionGroup {
   checkpointTable: CheckpointCell[];
   comparisons: Comparison[];
   curves: ModelCurve[];
-  runs: RunSummary[];
+  runs: RunResult[];
   notes: string[];
 }
 
@@ -129,7 +122,11 @@ export interface ModelCurve {
   points: CurvePoint[];
 }
 
-export interface RunSummary {
+/**
+ * What one run contributes to the report (named apart from @sweeplab/db's RunSummary, the per-run SQL
+ * aggregate the dashboard polls).
+ */
+export interface RunResult {
   runId: string;
   model: string;
   seed: number;

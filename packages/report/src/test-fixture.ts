@@ -109,6 +109,5 @@ export function fixtureInput(): ReportInput {
       ]),
       ...rows('s1', [[1, 0.6, 0.93, 20, 3000]]),
     ],
-    parameterCounts: { resnet: 221_810, cnn: 823_746, plain: 221_810 },
   };
 }

@@ -1,10 +1,5 @@
 import { z } from 'zod';
 
-/** Models the training engine registers; the API rejects any other name. */
-export const MODEL_NAMES = ['cnn', 'resnet', 'plain'] as const;
-export const ModelName = z.enum(MODEL_NAMES);
-export type ModelName = z.infer<typeof ModelName>;
-
 /** Datasets the training engine reads from local IDX files (never downloaded at run time). */
 export const DATASET_NAMES = ['mnist', 'fashion-mnist'] as const;
 export const DatasetName = z.enum(DATASET_NAMES);
@@ -16,7 +11,3 @@ export const BackendName = z.enum(BACKEND_NAMES);
 export type BackendName = z.infer<typeof BackendName>;
 export const BackendPreference = z.enum(['auto', ...BACKEND_NAMES]);
 export type BackendPreference = z.infer<typeof BackendPreference>;
-
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const RunStatus = z.enum(RUN_STATUSES);
-export type RunStatus = z.infer<typeof RunStatus>;

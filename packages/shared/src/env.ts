@@ -1,10 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { BackendPreference } from './catalog.ts';
+import { PermanentError } from './permanent-error.ts';
 
 /** Raised when an environment variable is invalid; the message names every offending variable. */
-export class ConfigError extends Error {
+export class ConfigError extends PermanentError {
   override name = 'ConfigError';
+  readonly code = 'invalid-config';
 }
 
 /**

@@ -11,3 +11,11 @@ export const EpochMetrics = z.object({
   images_per_second: z.number().min(0),
 });
 export type EpochMetrics = z.infer<typeof EpochMetrics>;
+
+/** The measured values of an epoch (everything but its number), in schema order: the metric columns. */
+export const EPOCH_METRIC_FIELDS = Object.keys(EpochMetrics.shape).filter((f) => f !== 'epoch') as Exclude<
+  keyof EpochMetrics,
+  'epoch'
+>[];
+export type EpochMetricField = (typeof EPOCH_METRIC_FIELDS)[number];
+export type EpochMetricValues = Pick<EpochMetrics, EpochMetricField>;

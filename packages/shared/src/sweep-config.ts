@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_PARAM_FIELDS } from './run-params.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
@@ -33,17 +34,8 @@ export const ParameterSpec = z.union([
 ]);
 export type ParameterSpec = z.infer<typeof ParameterSpec>;
 
-export const SWEEP_PARAMETER_NAMES = [
-  'model',
-  'dataset',
-  'lr',
-  'epochs',
-  'batch_size',
-  'seed',
-  'momentum',
-  'train_subset',
-  'val_subset',
-] as const;
+/** A sweep may vary any run parameter, and nothing else. */
+export const SWEEP_PARAMETER_NAMES: readonly string[] = RUN_PARAM_FIELDS;
 
 export const SweepMetric = z
   .object({
@@ -98,7 +90,7 @@ export const SweepConfig = z
       ctx.addIssue({ code: 'custom', path: ['run_cap'], message: 'is required when method is random' });
     }
     for (const [name, spec] of Object.entries(cfg.parameters)) {
-      if (!(SWEEP_PARAMETER_NAMES as readonly string[]).includes(name)) {
+      if (!SWEEP_PARAMETER_NAMES.includes(name)) {
         ctx.addIssue({
           code: 'custom',
           path: ['parameters', name],

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { commonEnv, env, loadEnv } from '@sweeplab/shared';
+import { commonEnv, env, loadEnv, RUN_PARAM_LIMITS } from '@sweeplab/shared';
 import { ensureRedis, LocalCluster, type TestRedis } from '@sweeplab/testing';
 import { z } from 'zod';
 
@@ -18,8 +18,12 @@ const DemoEnv = z.object({
   DEMO_WORKERS: env.intFromEnv(1, 16).default(2),
   DEMO_EPOCHS: env.intFromEnv(1, 100).default(3),
   DEMO_SEEDS: env.intFromEnv(1, 10).default(2),
-  DEMO_TRAIN_SUBSET: env.intFromEnv(100, 60_000).default(2000),
-  DEMO_VAL_SUBSET: env.intFromEnv(100, 10_000).default(1000),
+  DEMO_TRAIN_SUBSET: env
+    .intFromEnv(RUN_PARAM_LIMITS.trainSubset.min, RUN_PARAM_LIMITS.trainSubset.max)
+    .default(2000),
+  DEMO_VAL_SUBSET: env
+    .intFromEnv(RUN_PARAM_LIMITS.valSubset.min, RUN_PARAM_LIMITS.valSubset.max)
+    .default(1000),
 });
 
 const { values: flags } = parseArgs({

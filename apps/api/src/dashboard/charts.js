@@ -1,54 +1,17 @@
 // Small SVG line charts for learning curves: no library, redrawn whole on every poll (they hold no
 // focus, so replacing them is free for keyboard users).
+// Axis ticks come from the module the HTML report uses (@sweeplab/shared/chart-axes) and model
+// styles from the model catalog; the API serves both under /dashboard/.
+import { linearTicks, logTicks } from './chart-axes.js';
 import { el, svgEl } from './dom.js';
+import { FALLBACK_STYLES, MODEL_STYLES } from './model-catalog.js';
 
 const W = 560;
 const H = 270;
 const M = { l: 58, r: 16, t: 12, b: 42 };
 
-/**
- * Okabe–Ito colours (distinguishable with the common colour-vision deficiencies) plus a dash pattern
- * per model, so the lines stay apart in greyscale too.
- */
-const MODEL_STYLES = {
-  cnn: { color: '#0072B2', dash: null },
-  resnet: { color: '#D55E00', dash: '7 4' },
-  plain: { color: '#009E73', dash: '2 3' },
-};
-const FALLBACK = ['#CC79A7', '#E69F00', '#56B4E9', '#000000'];
-
 export function modelStyle(model, index = 0) {
-  return MODEL_STYLES[model] ?? { color: FALLBACK[index % FALLBACK.length], dash: null };
-}
-
-function niceStep(span, target) {
-  const raw = span / target;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / power;
-  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * power;
-}
-
-function linearTicks(lo, hi, target) {
-  const step = niceStep(hi - lo, target);
-  const ticks = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    ticks.push(Number(v.toPrecision(12)));
-  }
-  return ticks;
-}
-
-function logTicks(lo, hi) {
-  const first = Math.floor(Math.log10(lo));
-  const last = Math.ceil(Math.log10(hi));
-  const multiples = last - first <= 2 ? [1, 2, 5] : [1];
-  const ticks = [];
-  for (let p = first; p <= last; p++) {
-    for (const m of multiples) {
-      const v = Number((m * 10 ** p).toPrecision(12));
-      if (v >= lo && v <= hi) ticks.push(v);
-    }
-  }
-  return ticks;
+  return MODEL_STYLES[model] ?? FALLBACK_STYLES[index % FALLBACK_STYLES.length];
 }
 
 let chartCount = 0;

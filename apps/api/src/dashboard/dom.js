@@ -1,24 +1,48 @@
+// @ts-check
 // DOM building without innerHTML: every string becomes a text node or an attribute value, so names
 // and error messages from the API (which users control) can never turn into markup.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/**
+ * What may stand as a child: nodes, text (strings and numbers), nested lists; null, undefined and
+ * false are skipped so that `cond ? x : null` reads naturally.
+ * @typedef {Node | string | number | null | undefined | false | ChildList} Child
+ */
+/** @typedef {readonly Child[]} ChildList */
+
+/**
+ * Attributes by name (true: present and empty; null, undefined, false: absent), plus `on` (event
+ * listeners), `dataset` and `text` (textContent).
+ * @typedef {{ on?: Record<string, EventListener>, dataset?: Record<string, unknown> | null, text?: unknown, [attribute: string]: unknown }} Props
+ */
+
+/**
+ * @param {Node} node
+ * @param {Child[]} children
+ */
 function append(node, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(node, child);
-    else if (child instanceof Node) node.append(child);
-    else node.append(document.createTextNode(String(child)));
+    else if (child instanceof Node) node.appendChild(child);
+    else node.appendChild(document.createTextNode(String(child)));
   }
 }
 
+/**
+ * @param {HTMLElement | SVGElement} node
+ * @param {Props | null | undefined} props
+ */
 function applyProps(node, props) {
   for (const [name, value] of Object.entries(props ?? {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'on') {
-      for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+      for (const [event, handler] of Object.entries(/** @type {Record<string, EventListener>} */ (value)))
+        node.addEventListener(event, handler);
     } else if (name === 'dataset') {
-      for (const [key, v] of Object.entries(value)) node.dataset[key] = String(v);
+      for (const [key, v] of Object.entries(/** @type {Record<string, unknown>} */ (value)))
+        node.dataset[key] = String(v);
     } else if (name === 'text') {
       node.textContent = String(value);
     } else {
@@ -27,7 +51,14 @@ function applyProps(node, props) {
   }
 }
 
-/** `el('a', { href, class }, 'text', child, [more])`: an HTML element. */
+/**
+ * `el('a', { href, class }, 'text', child, [more])`: an HTML element.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Props | null} [props]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, props, ...children) {
   const node = document.createElement(tag);
   applyProps(node, props);
@@ -35,7 +66,13 @@ export function el(tag, props, ...children) {
   return node;
 }
 
-/** The same for SVG elements. */
+/**
+ * The same for SVG elements.
+ * @param {string} tag
+ * @param {Props | null} [props]
+ * @param {...Child} children
+ * @returns {SVGElement}
+ */
 export function svgEl(tag, props, ...children) {
   const node = document.createElementNS(SVG_NS, tag);
   applyProps(node, props);
@@ -43,6 +80,10 @@ export function svgEl(tag, props, ...children) {
   return node;
 }
 
+/**
+ * @param {...Child} children
+ * @returns {DocumentFragment}
+ */
 export function nodes(...children) {
   const fragment = document.createDocumentFragment();
   append(fragment, children);
@@ -50,10 +91,23 @@ export function nodes(...children) {
 }
 
 /**
+ * @template T
+ * @typedef {object} Column
+ * @property {string} header
+ * @property {boolean} [num] right-aligned number
+ * @property {boolean} [rowHeader] the cell is the row's header (th scope=row)
+ * @property {string} [field] `data-field` of the cells (for tests and styles)
+ * @property {(item: T) => Child} render
+ * @property {(item: T) => string} [sig] when it is unchanged, the cell is left as it is
+ */
+
+/**
  * A table whose rows are keyed (run id, worker id): a poll rewrites only the cells whose value
  * changed, so a focused button or a selection survives the 2-second refresh.
- * Column: { header, num?, rowHeader?, render(item) → string | Node | array, sig?(item) → string }.
  * Without `sig`, a column's render must return a string (compared as is).
+ * @template T
+ * @param {{ label: string, caption?: string, columns: Column<T>[], empty: string }} options
+ * @returns {{ element: HTMLElement, update: (items: T[], keyOf: (item: T) => string) => void }}
  */
 export function keyedTable({ label, caption, columns, empty }) {
   const tbody = el('tbody');
@@ -75,10 +129,16 @@ export function keyedTable({ label, caption, columns, empty }) {
   // Focusable so keyboard users can scroll a table wider than the screen.
   const wrap = el('div', { class: 'table-wrap', role: 'region', 'aria-label': label, tabindex: 0 }, table);
   const emptyRow = el('tr', { class: 'empty' }, el('td', { colspan: columns.length }, empty));
+  /** @type {Map<string, { tr: HTMLTableRowElement, cells: { cell: HTMLElement, sig: string | undefined }[] }>} */
   const rows = new Map();
 
+  /**
+   * @param {T[]} items
+   * @param {(item: T) => string} keyOf
+   */
   function update(items, keyOf) {
     const seen = new Set();
+    /** @type {Node | null} */
     let previous = null;
     for (const item of items) {
       const key = keyOf(item);
@@ -98,8 +158,10 @@ export function keyedTable({ label, caption, columns, empty }) {
         row = { tr, cells };
         rows.set(key, row);
       }
+      const current = row;
       columns.forEach((c, i) => {
-        const state = row.cells[i];
+        const state = current.cells[i];
+        if (!state) return;
         if (c.sig) {
           const sig = c.sig(item);
           if (sig === state.sig) return;
@@ -112,9 +174,10 @@ export function keyedTable({ label, caption, columns, empty }) {
           state.cell.textContent = text;
         }
       });
+      /** @type {ChildNode | null} */
       const expected = previous ? previous.nextSibling : tbody.firstChild;
-      if (expected !== row.tr) tbody.insertBefore(row.tr, expected);
-      previous = row.tr;
+      if (expected !== current.tr) tbody.insertBefore(current.tr, expected);
+      previous = current.tr;
     }
     for (const [key, row] of rows) {
       if (!seen.has(key)) {
@@ -133,22 +196,29 @@ export function keyedTable({ label, caption, columns, empty }) {
 
 export const MISSING = '—';
 
+/** @param {unknown} fraction */
 export function pct(fraction) {
   return typeof fraction === 'number' && Number.isFinite(fraction)
     ? `${(fraction * 100).toFixed(2)}%`
     : MISSING;
 }
 
+/** @param {unknown} x */
 export function loss(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return MISSING;
   return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
 }
 
+/**
+ * @param {unknown} x
+ * @param {number} [digits]
+ */
 export function count(x, digits = 0) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return MISSING;
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** @param {string | null | undefined} iso */
 export function dateTime(iso) {
   if (!iso) return MISSING;
   const d = new Date(iso);
@@ -157,6 +227,7 @@ export function dateTime(iso) {
     : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/** @param {unknown} ms */
 export function duration(ms) {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return MISSING;
   const s = ms / 1000;
@@ -166,6 +237,7 @@ export function duration(ms) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
+/** @param {unknown} ms */
 export function ago(ms) {
   if (typeof ms !== 'number') return MISSING;
   const s = Math.max(0, (Date.now() - ms) / 1000);

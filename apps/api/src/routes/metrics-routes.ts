@@ -1,4 +1,4 @@
-import { metricsToCsv, queryMetrics } from '@sweeplab/db';
+import { MAX_METRICS_LIMIT, metricsToCsv, queryMetrics } from '@sweeplab/db';
 import { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ const MetricsQuery = z
       .number({ message: 'must be a number' })
       .int('must be an integer')
       .min(1)
-      .max(100_000)
+      .max(MAX_METRICS_LIMIT)
       .default(1000),
     offset: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).default(0),
   })

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyRunEvents, createSweep } from '@sweeplab/db';
-import type { RunEvent, RunParams } from '@sweeplab/shared';
+import { FALLBACK_STYLES, MODEL_NAMES, modelStyle, type RunEvent, type RunParams } from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
 import { createTestApi, type TestApi } from '../test-api.ts';
+import { DASHBOARD_MODULES } from './dashboard-routes.ts';
 
 const SWEEP_ID = 'swp_000000000000000001';
 const UNKNOWN_SWEEP = 'swp_000000000000000999';
@@ -173,9 +175,17 @@ test('the dashboard is served at / with its assets, hidden from the OpenAPI docu
   assert.match(page.headers['content-security-policy'] as string, /script-src 'self'/);
   assert.ok(page.body.includes('src="/dashboard/app.js"'));
   assert.ok(page.body.includes('href="/dashboard/style.css"'));
-  for (const asset of ['app.js', 'charts.js', 'dom.js', 'style.css']) {
+  // Every module in the folder is served, so a new page cannot be left out of the list.
+  const dashboardDir = new URL('../dashboard/', import.meta.url);
+  const modules = readdirSync(dashboardDir).filter((f) => f.endsWith('.js'));
+  assert.deepEqual([...DASHBOARD_MODULES].sort(), modules.sort());
+  for (const asset of [...modules, 'style.css']) {
     const res = await app.inject({ method: 'GET', url: `/dashboard/${asset}` });
     assert.equal(res.statusCode, 200, asset);
+    assert.match(
+      res.headers['content-type'] as string,
+      asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
+    );
   }
   assert.equal((await app.inject({ method: 'GET', url: '/dashboard/../package.json' })).statusCode, 404);
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
@@ -183,6 +193,33 @@ test('the dashboard is served at / with its assets, hidden from the OpenAPI docu
   assert.ok(doc.paths['/v1/sweeps/{id}/live']);
   assert.equal(doc.paths['/'], undefined);
   assert.equal(doc.paths['/dashboard/app.js'], undefined);
+});
+
+test('the dashboard draws with the report axis module and the catalog model styles; every import is served', async () => {
+  const axes = await app.inject({ method: 'GET', url: '/dashboard/chart-axes.js' });
+  assert.equal(axes.statusCode, 200);
+  assert.match(axes.headers['content-type'] as string, /^text\/javascript/);
+  const axesFile = fileURLToPath(import.meta.resolve('@sweeplab/shared/chart-axes'));
+  assert.equal(axes.body, await readFile(axesFile, 'utf8'));
+
+  const catalog = await app.inject({ method: 'GET', url: '/dashboard/model-catalog.js' });
+  assert.equal(catalog.statusCode, 200);
+  const served = await import(`data:text/javascript,${encodeURIComponent(catalog.body)}`);
+  for (const name of MODEL_NAMES) assert.deepEqual(served.MODEL_STYLES[name], modelStyle(name), name);
+  assert.deepEqual(served.FALLBACK_STYLES, FALLBACK_STYLES);
+
+  // Follow the module graph from app.js: a missing asset would break the page without a build step.
+  const seen = new Set<string>();
+  const queue = ['app.js'];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const res = await app.inject({ method: 'GET', url: `/dashboard/${file}` });
+    assert.equal(res.statusCode, 200, `/dashboard/${file}`);
+    for (const m of res.body.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
+  }
+  assert.ok(seen.has('chart-axes.js') && seen.has('model-catalog.js'), [...seen].join(', '));
 });
 
 test('the live view has every run with its latest epoch and curve, and answers 304 when unchanged', async () => {

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { BackendPreference, RunParams } from '@sweeplab/shared';
+import { BackendPreference, parameterCount, RunParams } from '@sweeplab/shared';
 import { initBackend } from '../backend/backend.ts';
 import { trainingConfig } from '../config.ts';
-import { parameterCount } from '../models/model-registry.ts';
 import { trainRun } from '../training/train-run.ts';
 
 const USAGE = `usage: npm run train -- --model resnet|cnn|plain [--dataset mnist|fashion-mnist] [--lr 0.1]

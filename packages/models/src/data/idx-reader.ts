@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { PermanentError } from '@sweeplab/shared';
 
 /**
  * What a file must contain. IDX magic numbers are 0x00000801 (unsigned bytes, 1 dimension: labels)
@@ -27,8 +28,9 @@ export interface IdxData {
 }
 
 /** A dataset file is missing or does not hold what it should; the message names the file and the expectation. */
-export class DatasetFileError extends Error {
+export class DatasetFileError extends PermanentError {
   override name = 'DatasetFileError';
+  readonly code = 'dataset-file';
   constructor(
     readonly file: string,
     detail: string,

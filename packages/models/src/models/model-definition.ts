@@ -1,6 +1,5 @@
-import type { ModelName } from '@sweeplab/shared';
+import type { LayerSpec, ModelName } from '@sweeplab/shared';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LayerSpec } from './layer-spec.ts';
 import type { ModelWeights } from './model-weights.ts';
 
 /** A model is its list of layers (what has weights) and a forward pass that reads like the paper. */

@@ -1,47 +1,86 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import {
+  forwardMacs,
+  layerForwardMacs,
+  layerParameterCount,
+  MODEL_CATALOG,
+  MODEL_NAMES,
+  modelLayers,
+  parameterCount,
+} from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { layerForwardMacs, layerParameterCount } from './layer-spec.ts';
-import { forwardMacs, getModel, MODEL_REGISTRY, parameterCount } from './model-registry.ts';
+import { getModel, MODEL_REGISTRY } from './model-registry.ts';
 import { ModelWeights } from './model-weights.ts';
 
-test('parameter counts match the reference models', () => {
-  assert.equal(parameterCount('resnet'), 221_810);
-  assert.equal(parameterCount('plain'), 221_810);
-  assert.equal(parameterCount('cnn'), 823_746);
-  assert.deepEqual(Object.keys(MODEL_REGISTRY).sort(), ['cnn', 'plain', 'resnet']);
+test('every catalog model has a TF.js model with the catalog layers and description', () => {
+  assert.deepEqual(Object.keys(MODEL_REGISTRY), MODEL_NAMES);
+  for (const name of MODEL_NAMES) {
+    assert.deepEqual(getModel(name).layers, modelLayers(name), name);
+    assert.equal(getModel(name).description, MODEL_CATALOG[name].description);
+  }
 });
 
-test('forward MACs per image, as in the README tables', () => {
-  assert.equal(forwardMacs('resnet'), 5_851_825);
-  assert.equal(forwardMacs('plain'), 5_851_825);
-  assert.equal(forwardMacs('cnn'), 48_501_376);
+test('each forward pass reads every catalog layer exactly once, and nothing else', async () => {
+  await tf.setBackend('cpu');
+  for (const model of Object.values(MODEL_REGISTRY)) {
+    const weights = ModelWeights.initialise(model.layers, 0);
+    const read: string[] = [];
+    const conv = weights.conv.bind(weights);
+    const dense = weights.dense.bind(weights);
+    weights.conv = (name) => {
+      read.push(name);
+      return conv(name);
+    };
+    weights.dense = (name) => {
+      read.push(name);
+      return dense(name);
+    };
+    tf.tidy(() => model.forward(weights, tf.zeros([1, 28, 28, 1]) as tf.Tensor4D));
+    assert.deepEqual(
+      read,
+      model.layers.map((l) => l.name),
+      model.name,
+    );
+    weights.dispose();
+  }
 });
 
-test('README tables list the same layers, parameters and MACs', async () => {
-  const { readFile } = await import('node:fs/promises');
+test('the READMEs list the catalog layers, parameters and MACs', async () => {
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = readme.split('\n').map((line) => line.split('|').map((cell) => cell.trim()));
   for (const name of ['resnet', 'cnn'] as const) {
-    for (const layer of getModel(name).layers) {
-      const cells = readme
-        .split('\n')
-        .map((line) => line.split('|').map((cell) => cell.trim()))
-        .find((c) => c[1] === name && c[2] === `\`${layer.name}\``);
-      assert.ok(cells, `README lacks a row for ${name} ${layer.name}`);
+    const layers = modelLayers(name);
+    const documented = rows.filter((c) => c[1] === name && c[2]?.startsWith('`'));
+    assert.deepEqual(
+      documented.map((c) => c[2]),
+      layers.map((l) => `\`${l.name}\``),
+      `README rows for ${name}`,
+    );
+    layers.forEach((layer, i) => {
       assert.equal(
-        cells[5],
+        documented[i]![5],
         layerParameterCount(layer).toLocaleString('en-US'),
-        `${name} ${layer.name} parameters`,
+        `${layer.name} params`,
       );
-      assert.equal(cells[6], layerForwardMacs(layer).toLocaleString('en-US'), `${name} ${layer.name} MACs`);
-    }
+      assert.equal(documented[i]![6], layerForwardMacs(layer).toLocaleString('en-US'), `${layer.name} MACs`);
+    });
     assert.match(
       readme,
       new RegExp(
         `\\*\\*${name}\\*\\*: ${parameterCount(name).toLocaleString('en-US')} parameters, ${forwardMacs(name).toLocaleString('en-US')} MACs`,
       ),
     );
+  }
+  // The root README's architecture table: one row per catalog model, with its parameter count.
+  const root = await readFile(new URL('../../../../README.md', import.meta.url), 'utf8');
+  const table = root.split('\n').map((line) => line.split('|').map((cell) => cell.trim()));
+  for (const name of MODEL_NAMES) {
+    const row = table.find((c) => c[1] === `\`${name}\``);
+    assert.ok(row, `root README lacks a row for ${name}`);
+    assert.equal(row.at(-2), parameterCount(name).toLocaleString('en-US'), `root README ${name} parameters`);
   }
 });
 

@@ -1,11 +1,21 @@
-import type { ModelName } from '@sweeplab/shared';
-import { cnn } from './cnn.ts';
-import { layerForwardMacs, layerParameterCount } from './layer-spec.ts';
+import { MODEL_CATALOG, MODEL_NAMES, type ModelName } from '@sweeplab/shared';
+import { cnnModel } from './cnn.ts';
 import type { ModelDefinition } from './model-definition.ts';
-import { plain } from './plain.ts';
-import { resnet } from './resnet.ts';
+import { resnetModel } from './resnet.ts';
 
-export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = { cnn, resnet, plain };
+/** The TF.js forward pass of each catalog model, built from the catalog's layer specs. */
+const BUILDERS: Record<ModelName, () => Omit<ModelDefinition, 'name' | 'description'>> = {
+  cnn: () => cnnModel(),
+  resnet: () => resnetModel({ shortcut: true }),
+  plain: () => resnetModel({ shortcut: false }),
+};
+
+export const MODEL_REGISTRY: Readonly<Record<ModelName, ModelDefinition>> = Object.fromEntries(
+  MODEL_NAMES.map((name) => [
+    name,
+    { name, description: MODEL_CATALOG[name].description, ...BUILDERS[name]() },
+  ]),
+) as Record<ModelName, ModelDefinition>;
 
 export function getModel(name: ModelName): ModelDefinition {
   const model = MODEL_REGISTRY[name];
@@ -14,13 +24,4 @@ export function getModel(name: ModelName): ModelDefinition {
       `unknown model ${JSON.stringify(name)}; known: ${Object.keys(MODEL_REGISTRY).join(', ')}`,
     );
   return model;
-}
-
-export function parameterCount(model: ModelName): number {
-  return getModel(model).layers.reduce((sum, layer) => sum + layerParameterCount(layer), 0);
-}
-
-/** Multiply-accumulates of one image's forward pass (convolutions and dense layers). */
-export function forwardMacs(model: ModelName): number {
-  return getModel(model).layers.reduce((sum, layer) => sum + layerForwardMacs(layer), 0);
 }

@@ -1,8 +1,7 @@
+import { createPrng, fanIn, type LayerSpec, tensorShapes } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvWeights } from '../nn/conv2d.ts';
 import type { DenseWeights } from '../nn/dense.ts';
-import { createPrng } from '../random/prng.ts';
-import { fanIn, type LayerSpec, tensorShapes } from './layer-spec.ts';
 
 export interface NamedArray {
   name: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
-import { createPrng } from '../random/prng.ts';
 import { conv2d } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { maxPool2x2 } from './max-pool.ts';

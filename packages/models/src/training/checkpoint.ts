@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelName, RunParams } from '@sweeplab/shared';
+import { type ModelName, PermanentError, type RunParams } from '@sweeplab/shared';
 import type { NamedArray } from '../models/model-weights.ts';
 
 /**
@@ -19,8 +19,9 @@ export interface Checkpoint {
 }
 
 /** A blob that is not a checkpoint, is damaged, or does not belong to the run that loads it. */
-export class CheckpointError extends Error {
+export class CheckpointError extends PermanentError {
   override name = 'CheckpointError';
+  readonly code = 'checkpoint';
 }
 
 export const CHECKPOINT_FORMAT_VERSION = 1;

@@ -1,5 +1,5 @@
 import type { EpochMetrics, RunParams } from '@sweeplab/shared';
-import { RunParams as RunParamsSchema } from '@sweeplab/shared';
+import { createPrng, RunParams as RunParamsSchema, shuffledIndices } from '@sweeplab/shared';
 import { type BackendInfo, currentBackend, initBackend } from '../backend/backend.ts';
 import { TRAINING_DEFAULTS, trainingConfig } from '../config.ts';
 import { disposeBatch, makeBatch } from '../data/batch.ts';
@@ -8,7 +8,6 @@ import { type DatasetDirs, type LabelledImages, loadDataset } from '../data/data
 import { stratifiedSubset } from '../data/stratified-subset.ts';
 import { getModel } from '../models/model-registry.ts';
 import { ModelWeights } from '../models/model-weights.ts';
-import { createPrng, shuffledIndices } from '../random/prng.ts';
 import { assertCheckpointMatches, decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { evaluate, yieldToEventLoop } from './evaluate.ts';
 import { Sgd } from './sgd.ts';

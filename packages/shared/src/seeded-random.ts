@@ -1,6 +1,8 @@
 /**
- * A small seeded PRNG (sfc32, 128-bit state) so that initialisation and shuffling are reproducible across
- * machines and backends; Math.random cannot be seeded.
+ * The project's one seeded PRNG (sfc32, 128-bit state): weight initialisation, data shuffling, random
+ * sweep sampling and synthetic report data all draw from it, so each is reproducible across machines
+ * and backends; Math.random cannot be seeded. Its streams are pinned by tests: checkpoints resume
+ * mid-run on the assumption that (seed, epoch) always gives the same shuffle.
  */
 export interface Prng {
   /** Uniform in [0, 1) with 32 random bits. */

@@ -1,0 +1,154 @@
+// @ts-check
+// Pieces every page uses: the page frame (main, announcer, live status), links, badges, headings,
+// breadcrumbs and the cancel button.
+import { cancel, reportUrl } from './api.js';
+import { el } from './dom.js';
+
+/** Statuses in which a run can still change (and be cancelled). */
+export const UNFINISHED = new Set(['queued', 'running']);
+
+const REPORT_FORMATS = [
+  ['html', 'HTML'],
+  ['md', 'Markdown'],
+  ['csv', 'CSV'],
+  ['json', 'JSON'],
+];
+
+/**
+ * An element of index.html that the dashboard cannot work without.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`index.html has no #${id}`);
+  return node;
+}
+
+/** Where the current page renders. */
+export const main = byId('main');
+const liveStatus = byId('live-status');
+const announcer = byId('announcer');
+
+/** @param {string} message read by screen readers (polite) */
+export function announce(message) {
+  // Clearing first makes a repeated message be read again.
+  announcer.textContent = '';
+  setTimeout(() => {
+    announcer.textContent = message;
+  }, 50);
+}
+
+/**
+ * @param {'idle' | 'live' | 'done' | 'paused' | 'error'} state
+ * @param {string} text
+ */
+export function setLive(state, text) {
+  liveStatus.dataset.state = state;
+  liveStatus.textContent = text;
+}
+
+/** @param {string} id */
+export const sweepHref = (id) => `#/sweeps/${encodeURIComponent(id)}`;
+/** @param {string} id */
+export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
+
+/** @param {string} status */
+export function statusBadge(status) {
+  return el('span', { class: `status status-${status}` }, status);
+}
+
+/**
+ * `label` is what is announced; `text` (default: label) is what is shown, and starts the label.
+ * @param {{ label: string, text?: string, confirmText: string, path: string, onDone?: () => void, describedBy?: string }} options
+ */
+export function cancelButton({ label, text = label, confirmText, path, onDone, describedBy }) {
+  const hidden = label.startsWith(text) ? label.slice(text.length) : '';
+  const button = el(
+    'button',
+    { type: 'button', class: 'danger', 'aria-describedby': describedBy },
+    text,
+    hidden ? el('span', { class: 'visually-hidden' }, hidden) : null,
+  );
+  button.addEventListener('click', async () => {
+    if (!window.confirm(confirmText)) return;
+    button.disabled = true;
+    try {
+      await cancel(path);
+      announce(`${label}: done.`);
+      onDone?.();
+    } catch (err) {
+      announce(`${label} failed: ${err instanceof Error ? err.message : String(err)}`);
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** @param {string} sweepId */
+export function reportLinks(sweepId) {
+  return el(
+    'ul',
+    { class: 'inline-links', 'aria-label': 'Report formats' },
+    REPORT_FORMATS.map(([format = '', label]) =>
+      el(
+        'li',
+        {},
+        el(
+          'a',
+          {
+            href: reportUrl(sweepId, format),
+            'data-report': format,
+            target: format === 'html' ? '_blank' : null,
+            rel: format === 'html' ? 'noopener' : null,
+          },
+          label,
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {import('./dom.js').Child} text */
+export function heading(text) {
+  return el('h1', { tabindex: -1 }, text);
+}
+
+/** @param {...[label: string, href: string | null]} items the last one is the current page */
+export function breadcrumbs(...items) {
+  return el(
+    'nav',
+    { 'aria-label': 'Breadcrumb', class: 'breadcrumbs' },
+    el(
+      'ol',
+      {},
+      items.map(([label, href], i) =>
+        el(
+          'li',
+          {},
+          href && i < items.length - 1
+            ? el('a', { href }, label)
+            : el('span', { 'aria-current': 'page' }, label),
+        ),
+      ),
+    ),
+  );
+}
+
+/** @param {import('./api.js').StatusCounts} counts */
+export function countsText(counts) {
+  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled'])
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`);
+  return parts.length ? parts.join(' · ') : 'no runs';
+}
+
+/** @param {string} message */
+export function notFound(message) {
+  main.replaceChildren(
+    heading('Not found'),
+    el('p', {}, message),
+    el('p', {}, el('a', { href: '#/' }, 'Back to the sweeps')),
+  );
+  main.querySelector('h1')?.focus();
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { cnnLayers } from './cnn-spec.ts';
+import { type LayerSpec, layerForwardMacs, layerParameterCount } from './layer-spec.ts';
+import { resnetLayers } from './resnet-spec.ts';
+
+/** How a model is drawn in every chart (dashboard and report), so a model keeps its look everywhere. */
+export interface ModelStyle {
+  /** Okabe–Ito hues, darkened where needed to reach 4.5:1 contrast on white. */
+  color: string;
+  /** SVG stroke-dasharray ('' for solid), so the lines stay apart in greyscale print too. */
+  dash: string;
+}
+
+export interface ModelCatalogEntry {
+  description: string;
+  /** The layers that carry weights, in initialisation order (TF-free: the training engine builds from them). */
+  layers: () => readonly LayerSpec[];
+  style: ModelStyle;
+}
+
+/**
+ * The one list of models: the API accepts these names, the training engine builds these layers, and
+ * parameter counts, MAC counts, report order (this order, the reference table's) and chart colours are
+ * derived from it. Adding a model is an entry here plus its TF.js forward pass in @sweeplab/models.
+ */
+export const MODEL_CATALOG = {
+  cnn: {
+    description: 'Traditional CNN: 10 conv 3×3 layers in 4 blocks, 2 max-pools, 1 dense layer',
+    layers: () => cnnLayers(),
+    style: { color: '#0072B2', dash: '' },
+  },
+  resnet: {
+    description: 'Reference MNIST ResNet: conv 5×5 → two residual blocks → 2 dense layers',
+    layers: () => resnetLayers(),
+    style: { color: '#B34700', dash: '7 4' },
+  },
+  plain: {
+    description: 'The ResNet without its two shortcut connections',
+    layers: () => resnetLayers(),
+    style: { color: '#007A5A', dash: '2 3' },
+  },
+} as const satisfies Record<string, ModelCatalogEntry>;
+
+type CatalogName = keyof typeof MODEL_CATALOG;
+
+/** Models the training engine registers, in report order; the API rejects any other name. */
+export const MODEL_NAMES = Object.keys(MODEL_CATALOG) as [CatalogName, ...CatalogName[]];
+export const ModelName = z.enum(MODEL_NAMES);
+export type ModelName = z.infer<typeof ModelName>;
+
+/** Styles for series that are not a catalog model (e.g. a model since removed), by position. */
+export const FALLBACK_STYLES: readonly ModelStyle[] = [
+  { color: '#A0467F', dash: '9 3 2 3' },
+  { color: '#5A5A5A', dash: '4 2' },
+];
+
+export function isModelName(name: string): name is ModelName {
+  return Object.hasOwn(MODEL_CATALOG, name);
+}
+
+export function modelLayers(model: ModelName): readonly LayerSpec[] {
+  const entry = MODEL_CATALOG[model];
+  if (!entry) throw new Error(`unknown model ${JSON.stringify(model)}; known: ${MODEL_NAMES.join(', ')}`);
+  return entry.layers();
+}
+
+export function parameterCount(model: ModelName): number {
+  return modelLayers(model).reduce((sum, layer) => sum + layerParameterCount(layer), 0);
+}
+
+/** Multiply-accumulates of one image's forward pass (convolutions and dense layers). */
+export function forwardMacs(model: ModelName): number {
+  return modelLayers(model).reduce((sum, layer) => sum + layerForwardMacs(layer), 0);
+}
+
+/** Position in the catalog (report order); names outside it sort after, by name. */
+export function compareModelNames(a: string, b: string): number {
+  const order = (m: string) => (isModelName(m) ? MODEL_NAMES.indexOf(m) : MODEL_NAMES.length);
+  return order(a) - order(b) || a.localeCompare(b);
+}
+
+/** A model's chart style; `fallbackIndex` picks a distinct one for names outside the catalog. */
+export function modelStyle(model: string, fallbackIndex = 0): ModelStyle {
+  return isModelName(model)
+    ? MODEL_CATALOG[model].style
+    : FALLBACK_STYLES[fallbackIndex % FALLBACK_STYLES.length]!;
+}
+
+/** What a browser or report needs about each model, as plain JSON (the dashboard is served this). */
+export function modelCatalogSummary(): {
+  name: ModelName;
+  description: string;
+  parameters: number;
+  forward_macs: number;
+  style: ModelStyle;
+}[] {
+  return MODEL_NAMES.map((name) => ({
+    name,
+    description: MODEL_CATALOG[name].description,
+    parameters: parameterCount(name),
+    forward_macs: forwardMacs(name),
+    style: MODEL_CATALOG[name].style,
+  }));
+}
