@@ -48,16 +48,7 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
     });
   }
   const forward = (input: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D) =>
-    profileScope(name, 'forward', () =>
-      tf.fused.conv2d({
-        x: input,
-        filter: kernel,
-        bias,
-        strides: 1,
-        pad: 'same',
-        activation: relu ? 'relu' : 'linear',
-      }),
-    );
+    profileScope(name, 'forward', () => fusedConv(input, kernel, bias, relu));
   /** dy of the convolution itself and its bias gradient (through the ReLU, when fused). */
   const convGradient = (dy: tf.Tensor4D, y: tf.Tensor4D | undefined): [tf.Tensor4D, tf.Tensor1D] =>
     profileScope(name, "bias+relu'", () => (y ? reluGradientAndBiasGradient(dy, y) : [dy, biasGradient(dy)]));
@@ -94,6 +85,26 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
     };
   });
   return op(x, weights.kernel, weights.bias) as tf.Tensor4D;
+}
+
+/**
+ * XNNPACK's conv + bias (+ ReLU) in one kernel. `tf.fused.conv2d` splits a fused activation into
+ * Conv2D, Add and Relu whenever a gradient is being recorded (its own gradient could not use it);
+ * inside our custom gradient nothing is recorded, so the kernel is run directly.
+ */
+function fusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, relu: boolean): tf.Tensor4D {
+  const attrs = {
+    strides: [1, 1],
+    pad: 'same',
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: undefined,
+    activation: relu ? 'relu' : 'linear',
+    leakyreluAlpha: undefined,
+  };
+  return tf
+    .engine()
+    .runKernel(tf.FusedConv2D, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
 /**
