@@ -164,6 +164,7 @@ try {
 
   console.log(`# bench:api — ${new Date().toISOString()}`);
   console.log(machine());
+  console.log(`Redis ${redis.url}, key prefix ${prefix} (its own, removed at the end)`);
   console.log(
     `${flags.connections} connections, ${flags.duration} s per endpoint; seeded sweep: ${flags.runs} runs × ${flags.epochs} epochs` +
       (hasReport ? '' : `; GET /v1/sweeps/:id/report answered ${report.status}, so it is not measured`),

@@ -9,15 +9,18 @@ import { cpus, freemem, loadavg as osLoadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeDatabase, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, databaseId, migrate, openDatabase } from '@sweeplab/db';
 import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ApiLease } from '../src/api-lease.ts';
+import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
-import { loadApiConfig } from '../src/config.ts';
+import { artifactsDir, loadApiConfig } from '../src/config.ts';
 import { EventIngester } from '../src/event-ingester.ts';
 import { RunQueue } from '../src/run-queue.ts';
+import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const workerEntry = join(repoRoot, 'apps/worker/src/main.ts');
@@ -145,6 +148,8 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   const dir = tempDir(`bench-${options.label}`);
   const redisServer = await ensureRedis();
   const prefix = testPrefix(`bench-${options.label}`);
+  // Its own prefix, so a benchmark never takes (or feeds) a deployment's jobs on the same Redis.
+  console.log(`Redis ${redisServer.url}, key prefix ${prefix} (its own, removed at the end)`);
   const api = await startBenchApi(options, redisServer.url, prefix, dir.path);
   const workers: ChildProcess[] = [];
   for (let i = 1; i <= options.workers; i++) {
@@ -221,13 +226,24 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
   const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: null });
   const redis = connect();
   const ingestRedis = connect();
+  // BullMQ never closes a connection it was given: this one is ours to quit (left open, it kept
+  // `npm run bench:queue` alive after its table was printed).
+  const queueRedis = connect();
   const queue = new RunQueue(
-    connect(),
+    queueRedis,
     keys,
     redis,
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const lease = new ApiLease(
+    redis,
+    keys.apiLease,
+    { id: databaseId(db), path: config.DATABASE_PATH },
+    { ttlMs: config.API_LEASE_TTL_MS, waitMs: 0 },
+    logger,
+  );
+  await lease.acquire();
   const epochCommitLagMs: number[] = [];
   const finishedCommittedAt = new Map<string, number>();
   const ingester = new EventIngester(
@@ -240,8 +256,10 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       blockMs: config.INGEST_BLOCK_MS,
       claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
       claimEveryMs: 2000,
+      mayCommit: lease.whyNotHeld,
     },
     logger,
+    null,
     (events: RunEvent[]) => {
       // Called right after the batch's transaction committed: the rows are visible to readers now.
       const now = Date.now();
@@ -252,7 +270,19 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       }
     },
   );
-  const ctx: ApiContext = { config, db, redis, keys, queue, ingester, logger };
+  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
+  const ctx: ApiContext = {
+    config,
+    db,
+    redis,
+    keys,
+    queue,
+    ingester,
+    lease,
+    artifacts,
+    logger,
+    sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
+  };
   await ingester.start();
   const app = await buildServer(ctx);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -264,8 +294,9 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
     async close() {
       await app.close();
       await ingester.stop();
+      await lease.release();
       await queue.close();
-      await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
+      await Promise.allSettled([redis.quit(), ingestRedis.quit(), queueRedis.quit()]);
       closeDatabase(db);
     },
   };

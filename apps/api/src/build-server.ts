@@ -11,6 +11,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { ApiContext } from './api-context.ts';
 import { ApiError, errorHandler } from './errors.ts';
+import { artifactRoutes } from './routes/artifact-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(sweepRoutes(ctx));
   await app.register(metricsRoutes(ctx));
   await app.register(reportRoutes(ctx));
+  await app.register(artifactRoutes(ctx));
   await app.register(dashboardRoutes(ctx));
   return app;
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { commonEnv, env, loadEnv, RUN_PARAM_LIMITS, resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 
@@ -11,6 +12,15 @@ export const ApiEnv = z.object({
     .string()
     .default('./data/orchestrator.db')
     .transform((p) => resolveUserPath(p)),
+  /** Where artifact files (trained weights) are kept; default: `artifacts/` beside DATABASE_PATH. */
+  ARTIFACTS_DIR: z
+    .string()
+    .optional()
+    .transform((p) => (p === undefined ? undefined : resolveUserPath(p))),
+  /** Which weights to keep: `all` (final and best), `best` only or `final` only. */
+  ARTIFACT_KEEP: z.enum(['all', 'best', 'final'], { message: 'must be all, best or final' }).default('all'),
+  /** Tests only: `kill-mid-write` makes the API SIGKILL itself half-way through an artifact file. */
+  ARTIFACT_WRITE_FAULT: z.enum(['kill-mid-write']).optional(),
   /** When set, every mutating endpoint requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   MAX_EPOCHS: env.intFromEnv(1, RUN_PARAM_LIMITS.maxEpochs).default(1000),
@@ -35,10 +45,26 @@ export const ApiEnv = z.object({
     .optional(),
   /** Entries another consumer read and left unacknowledged this long are taken over (it died). */
   INGEST_CLAIM_IDLE_MS: env.intFromEnv(100).default(10_000),
+  /**
+   * Lifetime of the ingesting API's lease on REDIS_PREFIX (renewed every third of it). A successor on
+   * the same database takes over this long after a holder died on another host; at once on this host.
+   */
+  API_LEASE_TTL_MS: env.intFromEnv(300, 600_000).default(15_000),
+  /** Acknowledged entries kept in the events stream; nothing unacknowledged is ever trimmed. */
+  EVENTS_RETAIN_ACKED: env.intFromEnv(0).default(10_000),
+  /** How often the ingester trims the events stream and measures its backlog. */
+  EVENTS_TRIM_EVERY_MS: env.intFromEnv(100).default(5_000),
+  /** Warn in the log while the oldest unacknowledged event is older than this. */
+  INGEST_BACKLOG_WARN_MS: env.intFromEnv(1000).default(60_000),
   /** Run the ingester in this process (turn off to run API replicas that only serve reads). */
   INGEST_ENABLED: env.booleanFromEnv.default(true),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
+
+/** The artifacts folder: ARTIFACTS_DIR, else `artifacts/` beside the SQLite file. */
+export function artifactsDir(config: ApiConfig): string {
+  return config.ARTIFACTS_DIR ?? join(dirname(config.DATABASE_PATH), 'artifacts');
+}
 
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
   return loadEnv(ApiEnv, source);

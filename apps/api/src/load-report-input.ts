@@ -1,11 +1,13 @@
-import { type Db, readSweepSnapshot } from '@sweeplab/db';
+import { type Artifact, type Db, readSweepSnapshot } from '@sweeplab/db';
 import {
   REPORT_RUN_STATE_FIELDS,
+  type ReportBestWeights,
   type ReportEpochRow,
   type ReportInput,
   type ReportRunRow,
 } from '@sweeplab/report';
 import { EPOCH_METRIC_FIELDS, pickFields, RUN_PARAM_FIELDS } from '@sweeplab/shared';
+import { weightsUrl } from './artifact-urls.ts';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -19,6 +21,7 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
     id: r.id,
     ...pickFields(r, RUN_PARAM_FIELDS),
     ...pickFields(r, REPORT_RUN_STATE_FIELDS),
+    ...(snapshot.earlyStops.has(r.id) ? { early_stop: snapshot.earlyStops.get(r.id) } : {}),
   }));
 
   const epochs: ReportEpochRow[] = snapshot.epochs.map((m) => ({
@@ -35,5 +38,18 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
     sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
     runs,
     epochs,
+    bestWeights: bestWeightsOf(snapshot.bestArtifact),
+  };
+}
+
+function bestWeightsOf(a: Artifact | null): ReportBestWeights | null {
+  if (!a) return null;
+  return {
+    run_id: a.run_id,
+    kind: a.kind,
+    epoch: a.epoch,
+    metric_name: a.metric_name,
+    metric_value: a.metric_value,
+    url: weightsUrl(a.run_id, a.kind),
   };
 }

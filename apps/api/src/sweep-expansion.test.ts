@@ -111,10 +111,13 @@ test('the sweep schema refuses what it cannot honour', () => {
   });
   assert.equal(r.success, false);
   const paths = r.error?.issues.map((i) => i.path.join('.')) ?? [];
-  assert.ok(paths.includes('run_cap'));
   assert.ok(paths.includes('parameters.learning_rate'));
+  // A random sweep without run_cap is open-ended (proposed until DELETE), as in W&B.
   assert.equal(
-    SweepConfig.safeParse({ name: 'x', method: 'bayes', parameters: { lr: { value: 1 } } }).success,
-    false,
+    SweepConfig.safeParse({ name: 'x', method: 'random', parameters: { lr: { value: 1 } } }).success,
+    true,
   );
+  // bayes needs a metric and something to search over.
+  const bayes = SweepConfig.safeParse({ name: 'x', method: 'bayes', parameters: { lr: { value: 1 } } });
+  assert.deepEqual(bayes.error?.issues.map((i) => i.path.join('.')).sort(), ['metric', 'parameters']);
 });

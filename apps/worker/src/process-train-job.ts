@@ -1,16 +1,20 @@
 import {
   type BackendName,
+  codeVersion,
+  type EpochMetrics,
   type Logger,
+  payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
+  TRAIN_JOB_SCHEMA_VERSION,
   TrainJobPayload,
 } from '@sweeplab/shared';
-import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
-import type { RunStateStore } from './run-state-store.ts';
+import type { EpochArtifacts, RunStateStore } from './run-state-store.ts';
 
 export interface JobContext {
   config: WorkerConfig;
@@ -41,6 +45,7 @@ export interface RunningRun {
  */
 export async function processTrainJob(job: Job, token: string | undefined, slot: Slot, ctx: JobContext) {
   const runId = job.id ?? 'unknown';
+  await handBackIfOtherVersion(job, token, runId, ctx);
   const claim = await ctx.runState.claim(runId);
   const payload = await parsePayloadOrFail(job, runId, claim.attempt, ctx);
   const log = ctx.logger.child({
@@ -66,6 +71,8 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
   }
 
   const resumedFrom = claim.checkpoint?.epoch ?? 0;
+  // A run starting from scratch must not compare its epochs with the best of an earlier attempt.
+  if (!claim.checkpoint) await ctx.runState.resetBest(runId);
   run.log.info(
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
@@ -96,6 +103,24 @@ interface Attempt {
   log: Logger;
   /** The fields every event of this attempt carries. */
   base: () => { run_id: string; attempt: number; worker_id: string; at: number };
+}
+
+/**
+ * A payload of another schema version was written by an API of another version (a rolling upgrade):
+ * training it half-understood would record results for parameters nobody asked for. It goes back to
+ * the queue, untouched and without counting as an attempt, for a worker that understands it; the run
+ * stays queued, and the log names both versions.
+ */
+async function handBackIfOtherVersion(job: Job, token: string | undefined, runId: string, ctx: JobContext) {
+  const version = payloadSchemaVersion(job.data);
+  if (version === 'invalid' || version === TRAIN_JOB_SCHEMA_VERSION) return;
+  ctx.logger.warn(
+    { jobId: job.id, runId, payloadVersion: version, workerVersion: TRAIN_JOB_SCHEMA_VERSION },
+    `job payload schema version ${version} is not the one this worker understands ` +
+      `(${TRAIN_JOB_SCHEMA_VERSION}); leaving it for a worker of that version`,
+  );
+  await job.moveToDelayed(Date.now() + ctx.config.WORKER_VERSION_MISMATCH_DELAY_MS, token);
+  throw new DelayedError();
 }
 
 /** The job's payload; poison input (written to the queue by something other than the API) fails once. */
@@ -162,11 +187,14 @@ function trainOnChild(
       });
     },
     onEpoch: async (metrics, blob) => {
-      const commit = await ctx.runState.commitEpoch(runId, attempt, metrics.epoch, blob, {
-        type: 'epoch',
-        ...run.base(),
-        metrics,
-      });
+      const commit = await ctx.runState.commitEpoch(
+        runId,
+        attempt,
+        metrics.epoch,
+        blob,
+        { type: 'epoch', ...run.base(), metrics },
+        epochArtifacts(run, metrics, config),
+      );
       if (!commit.stored) {
         state.stopReason = 'superseded';
         throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
@@ -186,6 +214,31 @@ function trainOnChild(
     },
   });
   return { state, finished };
+}
+
+/**
+ * The weights an epoch offers as artifacts: always a `best` candidate (kept only if the sweep's metric
+ * improved) and, at the last epoch, `final`. Only real training produces weights worth keeping.
+ */
+function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfig): EpochArtifacts | null {
+  if (config.WORKER_TRAINER !== 'tfjs') return null;
+  const metric = run.payload.metric ?? { name: 'val_acc', goal: 'maximize' };
+  const artifact = (kind: 'best' | 'final') => ({
+    type: 'artifact' as const,
+    ...run.base(),
+    kind,
+    epoch: metrics.epoch,
+    metric_name: metric.name,
+    metric_value: metrics[metric.name],
+    val_acc: metrics.val_acc,
+    code_version: codeVersion(),
+  });
+  return {
+    metricValue: metrics[metric.name],
+    goal: metric.goal,
+    best: artifact('best'),
+    final: metrics.epoch === run.payload.params.epochs ? artifact('final') : null,
+  };
 }
 
 /** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */

@@ -1,4 +1,4 @@
-import type { RedisKeys, RunEvent } from '@sweeplab/shared';
+import { type RedisKeys, type RunEvent, serializeRunEvent } from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
 
 export interface StoredCheckpoint {
@@ -16,16 +16,48 @@ export interface Claim {
 
 // Store the checkpoint and append the epoch event only if this attempt is still the newest one issued
 // for the run: a worker that lost its job (partition, stall) must not overwrite the checkpoint the new
-// owner resumes from, nor add to its history. One script, so the two can never disagree.
+// owner resumes from, nor add to its history. One script, so the two can never disagree. The same
+// script keeps the epoch's weights for the API as artifacts when they are the best so far by the
+// sweep's metric (KEYS[5] holds that value) or the final ones: an epoch row without its artifact
+// cannot exist, whatever dies when.
 const COMMIT_EPOCH = `
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 local cancelled = redis.call('EXISTS', KEYS[4])
-if tonumber(ARGV[1]) < current then return {0, cancelled} end
+if tonumber(ARGV[1]) < current then return {0, cancelled, 0} end
 redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[5])
-return {1, cancelled}
+redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
+local artifacts = 0
+if ARGV[8] ~= '' then
+  local value = tonumber(ARGV[6])
+  local best = tonumber(redis.call('HGET', KEYS[5], 'value') or '')
+  local better = value ~= nil and value == value and (best == nil or
+    (ARGV[7] == 'minimize' and value < best) or (ARGV[7] ~= 'minimize' and value > best))
+  if better then
+    redis.call('HSET', KEYS[5], 'epoch', ARGV[2], 'value', ARGV[6])
+    redis.call('PEXPIRE', KEYS[5], ARGV[4])
+    redis.call('HSET', KEYS[6], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
+    redis.call('PEXPIRE', KEYS[6], ARGV[4])
+    redis.call('XADD', KEYS[3], '*', 'e', ARGV[8])
+    artifacts = artifacts + 1
+  end
+end
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[7], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
+  redis.call('PEXPIRE', KEYS[7], ARGV[4])
+  redis.call('XADD', KEYS[3], '*', 'e', ARGV[9])
+  artifacts = artifacts + 1
+end
+return {1, cancelled, artifacts}
 `;
+
+/** What an epoch publishes as artifacts: the `best` candidate (kept only if it improves) and `final`. */
+export interface EpochArtifacts {
+  metricValue: number;
+  goal: 'maximize' | 'minimize';
+  best: Extract<RunEvent, { type: 'artifact' }>;
+  final: Extract<RunEvent, { type: 'artifact' }> | null;
+}
 
 /**
  * What a worker keeps in Redis about a run it trains — the fencing token (attempt), the checkpoint
@@ -38,8 +70,6 @@ export class RunStateStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly checkpointTtlMs: number,
-    /** Approximate event-stream length kept (see EventPublisher). */
-    private readonly streamMaxLen = 1_000_000,
   ) {}
 
   /** Takes a new attempt for the run and reads what it starts from. */
@@ -79,22 +109,34 @@ export class RunStateStore {
     epoch: number,
     data: Uint8Array,
     event: Extract<RunEvent, { type: 'epoch' }>,
-  ): Promise<{ stored: boolean; cancelled: boolean }> {
-    const [stored, cancelled] = (await this.redis.eval(
+    artifacts: EpochArtifacts | null = null,
+  ): Promise<{ stored: boolean; cancelled: boolean; artifacts: number }> {
+    const [stored, cancelled, published] = (await this.redis.eval(
       COMMIT_EPOCH,
-      4,
+      7,
       this.keys.checkpoint(runId),
       this.keys.attempt(runId),
       this.keys.events,
       this.keys.cancelled(runId),
+      this.keys.bestMetric(runId),
+      this.keys.artifactBlob(runId, 'best'),
+      this.keys.artifactBlob(runId, 'final'),
       attempt,
       epoch,
       Buffer.from(data.buffer, data.byteOffset, data.byteLength),
       this.checkpointTtlMs,
-      JSON.stringify(event),
-      this.streamMaxLen,
-    )) as [number, number];
-    return { stored: stored === 1, cancelled: cancelled === 1 };
+      serializeRunEvent(event),
+      String(artifacts?.metricValue ?? ''),
+      artifacts?.goal ?? 'maximize',
+      artifacts ? serializeRunEvent(artifacts.best) : '',
+      artifacts?.final ? serializeRunEvent(artifacts.final) : '',
+    )) as [number, number, number];
+    return { stored: stored === 1, cancelled: cancelled === 1, artifacts: published };
+  }
+
+  /** A run starting from scratch (no checkpoint) forgets the best value of an earlier attempt. */
+  async resetBest(runId: string): Promise<void> {
+    await this.redis.unlink(this.keys.bestMetric(runId));
   }
 
   async load(runId: string): Promise<StoredCheckpoint | null> {
@@ -109,6 +151,6 @@ export class RunStateStore {
   }
 
   async removeCheckpoint(runId: string): Promise<void> {
-    await this.redis.unlink(this.keys.checkpoint(runId));
+    await this.redis.unlink(this.keys.checkpoint(runId), this.keys.bestMetric(runId));
   }
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EpochMetrics, PermanentError, type RunParams } from '@sweeplab/shared';
+import { type EpochMetrics, PermanentError, type RunParams, syntheticEpochMetrics } from '@sweeplab/shared';
 
 /**
  * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
@@ -27,17 +27,9 @@ export async function trainSynthetic(options: {
     if (signal.aborted) return { aborted: true };
     injectFault(options.fault, epoch, params.seed);
     const seconds = (performance.now() - started) / 1000;
-    // Models learn at different made-up rates so reports and dashboards of synthetic sweeps show
-    // distinguishable curves; none of these numbers say anything about the real models.
-    const rate = SYNTHETIC_RATE[params.model];
-    const progress = Math.min(1, (rate * epoch) / params.epochs);
-    const jitter = ((params.seed * 7919 + epoch * 104729) % 1000) / 100_000;
+    // The made-up response surface (lr, momentum, batch size) is documented where it is defined.
     const metrics: EpochMetrics = {
-      epoch,
-      train_loss: 2.3 * Math.exp(-3 * progress) + jitter,
-      train_acc: Math.min(1, 0.5 + 0.49 * progress),
-      val_loss: 2.3 * Math.exp(-2.5 * progress) + jitter,
-      val_acc: Math.min(1, 0.5 + 0.48 * progress - jitter),
+      ...syntheticEpochMetrics(params, epoch),
       epoch_seconds: seconds,
       images_per_second: seconds > 0 ? (params.train_subset ?? 60_000) / seconds : 0,
     };
@@ -45,8 +37,6 @@ export async function trainSynthetic(options: {
   }
   return { aborted: false };
 }
-
-const SYNTHETIC_RATE: Record<RunParams['model'], number> = { cnn: 0.8, plain: 0.9, resnet: 1 };
 
 export function encodeSyntheticCheckpoint(epoch: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ synthetic: 1, epoch }));

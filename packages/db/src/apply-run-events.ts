@@ -21,6 +21,8 @@ export interface ApplyRunEventsResult {
   duplicates: number;
   /** Refused by the state machine, e.g. `completed` for a run already cancelled. */
   refused: number;
+  /** Positions in the batch of the `unknown` events, so the caller can keep them rather than drop them. */
+  unknownAt: number[];
 }
 
 interface Statements {
@@ -76,11 +78,15 @@ function statements(client: Database.Database): Statements {
   return full;
 }
 
+function emptyResult(): ApplyRunEventsResult {
+  return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0, unknownAt: [] };
+}
+
 function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEventsResult {
-  const result: ApplyRunEventsResult = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  const result = emptyResult();
   // Runs touched by this batch, kept current as events apply, so a batch of epochs reads each run once.
   const known = new Map<string, KnownRun | null>();
-  for (const event of events) {
+  for (const [position, event] of events.entries()) {
     let run = known.get(event.run_id);
     if (run === undefined) {
       const row = s.selectRun.get(event.run_id);
@@ -89,6 +95,7 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
     }
     if (run === null) {
       result.unknown++;
+      result.unknownAt.push(position);
       continue;
     }
     if (event.attempt < run.attempt) {
@@ -99,6 +106,8 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
     let outcome: Outcome;
     if (event.type === 'started') outcome = applyStarted(s, run, event, at);
     else if (event.type === 'epoch') outcome = applyEpoch(s, event, at);
+    // Artifacts are files plus rows, stored by the API's artifact store before the batch applies.
+    else if (event.type === 'artifact') outcome = 'refused';
     else outcome = applyFinished(s, run, event, at);
     result[outcome]++;
   }
@@ -186,6 +195,6 @@ function applyFinished(
  * superseded attempts. Safe to call again with the same events.
  */
 export function applyRunEvents(db: Db, events: readonly RunEvent[]): ApplyRunEventsResult {
-  if (events.length === 0) return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  if (events.length === 0) return emptyResult();
   return statements(db.$client).batch(events);
 }

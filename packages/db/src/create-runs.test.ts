@@ -35,7 +35,14 @@ test('createSweep stores the sweep, its config JSON and its runs with their para
     assert.equal(got?.metric_name, 'val_acc');
     assert.equal(got?.metric_goal, 'maximize');
     assert.equal(got?.total_runs, 2);
-    assert.deepEqual(got?.counts, { queued: 2, running: 0, completed: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual(got?.counts, {
+      queued: 2,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      stopped: 0,
+    });
     assert.equal(getSweep(t.db, 'nope'), undefined);
   } finally {
     t.close();
@@ -107,13 +114,21 @@ test('listSweeps, runsByStatus and listQueuedRunIds reflect status changes', () 
     });
     createRun(t.db, { id: 'single', params: params(), now: T0 + 2 });
     setRunStatus(t.db, 'b', 'running', { attempt: 1 });
-    assert.deepEqual(runsByStatus(t.db), { queued: 3, running: 1, completed: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual(runsByStatus(t.db), {
+      queued: 3,
+      running: 1,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      stopped: 0,
+    });
     assert.deepEqual(runsByStatus(t.db, { sweepId: 's2' }), {
       queued: 1,
       running: 1,
       completed: 0,
       failed: 0,
       cancelled: 0,
+      stopped: 0,
     });
     assert.deepEqual(listQueuedRunIds(t.db), ['a', 'c', 'single']);
     assert.deepEqual(

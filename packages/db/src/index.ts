@@ -1,5 +1,8 @@
 export * from './apply-run-events.ts';
+export * from './artifacts.ts';
 export * from './create-runs.ts';
+export * from './database-identity.ts';
+export * from './early-stops.ts';
 export * from './metrics-csv.ts';
 export * from './migrate.ts';
 export * from './open-database.ts';
@@ -10,5 +13,6 @@ export * from './run-status.ts';
 export * from './run-summaries.ts';
 export * from './schema.ts';
 export * from './sweep-live-view.ts';
+export * from './sweep-searches.ts';
 export * from './sweep-snapshot.ts';
 export * from './timestamps.ts';

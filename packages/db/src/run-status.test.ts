@@ -7,7 +7,7 @@ import { cancelSweep, markCancelled, setRunStatus } from './run-status.ts';
 import { params, T0, testDb } from './test-db.ts';
 
 test('the state machine only moves forward', () => {
-  for (const terminal of ['completed', 'failed', 'cancelled'] as const) {
+  for (const terminal of ['completed', 'failed', 'cancelled', 'stopped'] as const) {
     for (const to of RUN_STATUSES) assert.equal(canTransition(terminal, to), false, `${terminal}→${to}`);
   }
   assert.equal(canTransition('queued', 'running'), true);
@@ -15,8 +15,11 @@ test('the state machine only moves forward', () => {
   assert.equal(canTransition('queued', 'completed'), false);
   // A newer attempt taking over a running run (the event path has always allowed it).
   assert.equal(canTransition('running', 'running'), true);
-  assert.deepEqual(TERMINAL_STATUSES, ['completed', 'failed', 'cancelled']);
-  assert.deepEqual(RUN_STATUSES, ['queued', 'running', 'completed', 'failed', 'cancelled']);
+  assert.deepEqual(TERMINAL_STATUSES, ['completed', 'failed', 'cancelled', 'stopped']);
+  assert.deepEqual(RUN_STATUSES, ['queued', 'running', 'completed', 'failed', 'cancelled', 'stopped']);
+  // Only a running run can be stopped early: a queued one has no epochs to judge.
+  assert.equal(canTransition('running', 'stopped'), true);
+  assert.equal(canTransition('queued', 'stopped'), false);
   assert.deepEqual(statusesThatCanBecome('cancelled'), ['queued', 'running']);
 });
 

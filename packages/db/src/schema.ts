@@ -10,7 +10,7 @@ import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm
  *   full table rebuild in SQLite whenever a value is added.
  */
 
-export const SWEEP_METHODS = ['grid', 'random', 'single'] as const;
+export const SWEEP_METHODS = ['grid', 'random', 'single', 'bayes'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
 export type MetricGoal = 'maximize' | 'minimize';
 
@@ -83,9 +83,98 @@ export const epochMetrics = sqliteTable(
   (t) => [primaryKey({ columns: [t.run_id, t.epoch] })],
 );
 
+/**
+ * The state of a sweep whose runs are proposed one at a time (bayes, or random without run_cap), so a
+ * restarted API carries on: everything else it needs (proposals, observations) is in `runs` and
+ * `epoch_metrics`.
+ */
+export const SWEEP_SEARCH_STATUSES = ['active', 'finished', 'stopped'] as const;
+export type SweepSearchStatus = (typeof SWEEP_SEARCH_STATUSES)[number];
+export const sweepSearches = sqliteTable('sweep_searches', {
+  sweep_id: text('sweep_id')
+    .primaryKey()
+    .references(() => sweeps.id, { onDelete: 'cascade' }),
+  /** active: proposing; finished: run_cap reached; stopped: DELETE /v1/sweeps/:id. */
+  status: text('status').$type<SweepSearchStatus>().notNull(),
+  runs_proposed: integer('runs_proposed').notNull().default(0),
+  updated_at: text('updated_at').notNull(),
+});
+
+/** Why a run is `stopped`: the hyperband band it was judged at and the threshold it missed. */
+export const earlyStops = sqliteTable(
+  'early_stops',
+  {
+    run_id: text('run_id')
+      .primaryKey()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    sweep_id: text('sweep_id')
+      .notNull()
+      .references(() => sweeps.id, { onDelete: 'cascade' }),
+    /** The largest band the run had passed (an epoch number). */
+    band: integer('band').notNull(),
+    /** The epochs the run had when it was judged. */
+    epoch: integer('epoch').notNull(),
+    /** The run's value compared (at the band when strict, else its best so far), in the metric's units. */
+    value: real('value').notNull(),
+    threshold: real('threshold').notNull(),
+    /** When the epoch row that triggered the decision was committed, and when the worker was told. */
+    committed_at: text('committed_at').notNull(),
+    told_at: text('told_at'),
+    latency_ms: real('latency_ms'),
+  },
+  (t) => [index('early_stops_sweep_id_idx').on(t.sweep_id)],
+);
+
+export const ARTIFACT_KINDS = ['final', 'best'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export const ARTIFACT_FORMATS = ['safetensors'] as const;
+export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
+
+/**
+ * Trained weights kept for users: one row per run, kind and stored format. The file lives in the
+ * artifacts directory beside the database, named by its sha256 (content-addressed: equal weights are
+ * stored once however many rows name them). A row is written only after its file is complete.
+ */
+export const artifacts = sqliteTable(
+  'artifacts',
+  {
+    run_id: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    /** `final`: the weights after the last epoch; `best`: at the epoch best by the sweep's metric. */
+    kind: text('kind').$type<ArtifactKind>().notNull(),
+    format: text('format').$type<ArtifactFormat>().notNull(),
+    epoch: integer('epoch').notNull(),
+    /** Attempt that produced the weights; a lower attempt never replaces a higher one's artifact. */
+    attempt: integer('attempt').notNull(),
+    /** The metric that chose `best` (the sweep's, val_acc when none) and its value at `epoch`. */
+    metric_name: text('metric_name').notNull(),
+    metric_value: real('metric_value').notNull(),
+    val_acc: real('val_acc').notNull(),
+    bytes: integer('bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.kind, t.format] }), index('artifacts_sha256_idx').on(t.sha256)],
+);
+
 export type Sweep = typeof sweeps.$inferSelect;
 export type NewSweep = typeof sweeps.$inferInsert;
 export type Run = typeof runs.$inferSelect;
 export type NewRun = typeof runs.$inferInsert;
 export type EpochMetricsRow = typeof epochMetrics.$inferSelect;
 export type NewEpochMetricsRow = typeof epochMetrics.$inferInsert;
+
+/**
+ * Facts about the database file itself, one row per key. `database_id` (a UUID written by the
+ * migration that created this table) names the file for the API's lease in Redis, so two APIs on
+ * different files can tell each other apart.
+ */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+export type SweepSearch = typeof sweepSearches.$inferSelect;
+export type EarlyStop = typeof earlyStops.$inferSelect;
+export type Artifact = typeof artifacts.$inferSelect;
+export type NewArtifact = typeof artifacts.$inferInsert;

@@ -1,3 +1,5 @@
+import { bestArtifactOfSweep } from './artifacts.ts';
+import { listEarlyStops } from './early-stops.ts';
 import type { Db } from './open-database.ts';
 import { MAX_METRICS_LIMIT, queryMetrics } from './query-metrics.ts';
 import { listRuns } from './read-runs.ts';
@@ -24,6 +26,7 @@ export function sweepLiveView(db: Db, sweepId: string) {
     const sweep = getSweep(db, sweepId);
     if (!sweep) return undefined;
     const summaries = new Map(runSummaries(db, { sweepId }).map((s) => [s.run_id, s]));
+    const stops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
     const runs = listRuns(db, { sweepId }).map((r) => {
       const s = summaries.get(r.id);
       return {
@@ -49,6 +52,8 @@ export function sweepLiveView(db: Db, sweepId: string) {
         final_train_loss: s?.final_train_loss ?? null,
         best_val_acc: s?.best_val_acc ?? null,
         best_epoch: s?.best_epoch ?? null,
+        /** For a `stopped` run: the band, value and threshold hyperband judged it by. */
+        early_stop: stops.get(r.id) ?? null,
       };
     });
     let curves: Record<string, Curve> | null = {};
@@ -73,6 +78,17 @@ export function sweepLiveView(db: Db, sweepId: string) {
       }
       if (page.rows.length < MAX_METRICS_LIMIT) break;
     }
-    return { sweep, runs, curves, curves_omitted: curvesOmitted };
+    // The sweep's best kept weights, so the page links them without a second request.
+    const best = bestArtifactOfSweep(db, sweepId, sweep.metric_goal ?? 'maximize');
+    const bestWeights = best
+      ? {
+          run_id: best.run_id,
+          kind: best.kind,
+          epoch: best.epoch,
+          metric_name: best.metric_name,
+          metric_value: best.metric_value,
+        }
+      : null;
+    return { sweep, runs, curves, curves_omitted: curvesOmitted, best_weights: bestWeights };
   })();
 }

@@ -1,8 +1,10 @@
+import { bestArtifactOfSweep } from './artifacts.ts';
+import { listEarlyStops } from './early-stops.ts';
 import type { Db } from './open-database.ts';
 import { MAX_METRICS_LIMIT, type MetricsRow, queryMetrics } from './query-metrics.ts';
 import { listRuns } from './read-runs.ts';
 import { getSweep, type SweepWithCounts } from './read-sweeps.ts';
-import type { Run } from './schema.ts';
+import type { Artifact, EarlyStop, Run } from './schema.ts';
 
 export interface SweepSnapshot {
   sweep: SweepWithCounts;
@@ -10,6 +12,10 @@ export interface SweepSnapshot {
   runs: Run[];
   /** Every epoch row of the sweep's runs, in `queryMetrics` order. */
   epochs: MetricsRow[];
+  /** Why each `stopped` run was stopped, by run id. */
+  earlyStops: Map<string, EarlyStop>;
+  /** The sweep's best kept weights by its metric, if any were kept. */
+  bestArtifact: Artifact | null;
 }
 
 /**
@@ -29,6 +35,8 @@ export function readSweepSnapshot(db: Db, sweepId: string): SweepSnapshot | unde
       epochs.push(...page.rows);
       if (page.rows.length < MAX_METRICS_LIMIT || epochs.length >= page.total) break;
     }
-    return { sweep, runs, epochs };
+    const earlyStops = new Map(listEarlyStops(db, sweepId).map((s) => [s.run_id, s]));
+    const bestArtifact = bestArtifactOfSweep(db, sweepId, sweep.metric_goal ?? 'maximize') ?? null;
+    return { sweep, runs, epochs, earlyStops, bestArtifact };
   })();
 }

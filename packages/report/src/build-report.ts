@@ -115,6 +115,7 @@ export function buildReport(input: ReportInput): Report {
     excludedRuns,
     warnings,
     source: { runRows: input.runs.length, epochRows: input.epochs.length },
+    ...(input.bestWeights ? { bestWeights: input.bestWeights } : {}),
   };
 }
 
@@ -211,6 +212,7 @@ function runResult(run: ReportRunRow, rows: readonly ReportEpochRow[], warnings:
     backend: run.backend,
     device: run.device,
     error: run.error,
+    earlyStop: run.early_stop ?? null,
     epochsRecorded: rows.length,
     lastEpoch: last?.epoch ?? null,
     finalValAcc,
@@ -232,6 +234,11 @@ function exclusionReason(run: RunResult, planned: number): string {
       return `failed after ${run.epochsRecorded} of ${planned} epochs`;
     case 'cancelled':
       return `cancelled after ${run.epochsRecorded} of ${planned} epochs`;
+    case 'stopped': {
+      const s = run.earlyStop;
+      const why = s ? `: ${fmtValue(s.value)} at band ${s.band}, threshold ${fmtValue(s.threshold)}` : '';
+      return `stopped early by hyperband after ${run.epochsRecorded} of ${planned} epochs${why}`;
+    }
     case 'queued':
       return 'still queued';
     case 'running':
@@ -440,4 +447,9 @@ function markBestLearningRates(groups: ConditionGroup[]): void {
       for (const m of entries) m.bestLr = m === best;
     }
   }
+}
+
+/** Metric values in exclusion reasons: enough digits to compare a value with its threshold. */
+function fmtValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }

@@ -104,6 +104,12 @@ export function renderHtml(report: Report): string {
     }
     body.push('</tbody></table></section>');
   }
+  if (report.bestWeights) {
+    const b = report.bestWeights;
+    body.push(
+      `<section><h2>Trained weights</h2><p>Best run by ${h(b.metric_name)}: <code>${h(b.run_id)}</code> (${b.metric_value.toFixed(4)} at epoch ${b.epoch}, ${h(b.kind)} weights) — <a href="${h(b.url)}">safetensors, PyTorch names</a>.</p></section>`,
+    );
+  }
   if (report.warnings.length > 0) {
     body.push(
       `<section><h2>Data warnings</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></section>`,

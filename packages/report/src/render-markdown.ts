@@ -68,6 +68,15 @@ export function renderMarkdown(report: Report): string {
       '',
     );
   }
+  if (report.bestWeights) {
+    const b = report.bestWeights;
+    out.push(
+      '## Trained weights',
+      '',
+      `Best run by ${md(b.metric_name)}: \`${b.run_id}\` (${b.metric_value.toFixed(4)} at epoch ${b.epoch}, ${b.kind} weights) — [safetensors, PyTorch names](${b.url}).`,
+      '',
+    );
+  }
   if (report.warnings.length > 0) {
     out.push('## Data warnings', '', ...report.warnings.map((w) => `- ${md(w)}`), '');
   }

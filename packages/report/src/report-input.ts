@@ -28,6 +28,8 @@ export type ReportRunRow = { id: string } & ReportRunParams & {
     device: string | null;
     error: string | null;
     attempt: number;
+    /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
+    early_stop?: { band: number; value: number; threshold: number } | null;
   };
 
 /** An `epoch_metrics` row: the metric fields of the EpochMetrics schema. */
@@ -37,6 +39,18 @@ export interface ReportInput {
   sweep: ReportSweepRow;
   runs: ReportRunRow[];
   epochs: ReportEpochRow[];
+  /** The sweep's best kept weights (an artifacts row) and where to download them, when there are any. */
+  bestWeights?: ReportBestWeights | null;
+}
+
+export interface ReportBestWeights {
+  run_id: string;
+  kind: string;
+  epoch: number;
+  metric_name: string;
+  metric_value: number;
+  /** API path of the safetensors download. */
+  url: string;
 }
 
 /**

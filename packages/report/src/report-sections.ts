@@ -15,7 +15,7 @@ export function modelLabel(m: ModelSummary): string {
 
 export function progressSentence(report: Report): string {
   const p = report.progress;
-  const parts = (['completed', 'running', 'queued', 'failed', 'cancelled'] as const)
+  const parts = (['completed', 'running', 'queued', 'failed', 'cancelled', 'stopped'] as const)
     .filter((s) => p[s] > 0)
     .map((s) => `${p[s]} ${s}`);
   const runs = `${p.total} run${p.total === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import type { RunConditionField, RunStatus } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
-import type { ReportRunParams } from './report-input.ts';
+import type { ReportBestWeights, ReportRunParams } from './report-input.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
 /**
@@ -29,6 +29,8 @@ export interface Report {
   warnings: string[];
   /** The rows the report was computed from, for provenance. */
   source: { runRows: number; epochRows: number };
+  /** The best run's kept weights by the sweep's metric, when weights were kept. */
+  bestWeights?: ReportBestWeights;
 }
 
 /** Every parameter except model and seed (RUN_CONDITION_FIELDS): runs sharing these are comparable across models. */
@@ -135,6 +137,8 @@ export interface RunResult {
   backend: string | null;
   device: string | null;
   error: string | null;
+  /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
+  earlyStop: { band: number; value: number; threshold: number } | null;
   epochsRecorded: number;
   lastEpoch: number | null;
   finalValAcc: number | null;

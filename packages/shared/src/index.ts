@@ -1,5 +1,7 @@
+export * from './adaptive-sweep-config.ts';
 export * from './catalog.ts';
 export * from './close-connection.ts';
+export * from './code-version.ts';
 export * from './env.ts';
 export * from './epoch-metrics.ts';
 export * from './logger.ts';
@@ -11,5 +13,6 @@ export * from './run-params.ts';
 export * from './run-status.ts';
 export * from './seeded-random.ts';
 export * from './sweep-config.ts';
+export * from './synthetic-response-surface.ts';
 export * from './train-job.ts';
 export * from './worker-heartbeat.ts';

@@ -10,6 +10,17 @@ export function redisKeys(prefix: string) {
     /** Stream of RunEvent entries, read by the API's ingester through a consumer group. */
     events: `${prefix}:events`,
     eventsGroup: 'ingester',
+    /**
+     * Events the ingester could not apply (a run its database does not know, an unknown schema
+     * version, malformed JSON), each with `reason`, `detail` and its original `source_id`. Never
+     * trimmed by sweeplab: an operator inspects it (XRANGE) and re-adds or deletes entries.
+     */
+    eventsDeadLetter: `${prefix}:events:dead-letter`,
+    /**
+     * The ingesting API's lease on this prefix (JSON LeaseHolder, with a TTL): one writer per prefix.
+     * It names the holder's database file (its meta `database_id`), host and pid.
+     */
+    apiLease: `${prefix}:api-lease`,
     /** Worker heartbeat (JSON WorkerHeartbeat) with an expiry. */
     worker: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerPattern: `${prefix}:worker:*`,
@@ -20,6 +31,13 @@ export function redisKeys(prefix: string) {
     attempt: (runId: string) => `${prefix}:attempt:${runId}`,
     /** Latest checkpoint of a run (binary), written after every epoch. */
     checkpoint: (runId: string) => `${prefix}:checkpoint:${runId}`,
+    /**
+     * Weights waiting for the API to store them as an artifact (hash: attempt, epoch, data = the epoch's
+     * checkpoint); written with the epoch, fenced, and deleted by the API once the file and row exist.
+     */
+    artifactBlob: (runId: string, kind: string) => `${prefix}:artifact:${runId}:${kind}`,
+    /** Best metric value so far of a run (hash: epoch, value), for deciding what a `best` artifact is. */
+    bestMetric: (runId: string) => `${prefix}:best:${runId}`,
     /** Set when a run is cancelled; workers check it before starting and between epochs. */
     cancelled: (runId: string) => `${prefix}:cancelled:${runId}`,
     /** Pub/sub channel announcing cancellations, so a running child stops within a batch or two. */

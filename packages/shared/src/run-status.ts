@@ -18,10 +18,13 @@ function transitionTable<const T extends { [S in keyof T]: readonly (keyof T & s
  */
 export const RUN_TRANSITIONS = transitionTable({
   queued: ['running', 'cancelled', 'failed'],
-  running: ['running', 'queued', 'completed', 'failed', 'cancelled'],
+  // running→stopped: the sweep's early_terminate rule judged the run (apps/api sweep-controller).
+  running: ['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped'],
   completed: [],
   failed: [],
   cancelled: [],
+  /** Ended early by hyperband; keeps its epochs (not a failure). */
+  stopped: [],
 });
 
 type Transitions = typeof RUN_TRANSITIONS;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
 import { RUN_PARAM_FIELDS } from './run-params.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
  * subset this orchestrator can honour. Keys W&B users paste for their own tooling (program, command,
- * project, entity, description) are accepted and stored; keys whose behaviour we do not implement
- * (bayes, early_terminate) are refused with a reason rather than silently ignored.
+ * project, entity, description) are accepted and stored. The adaptive keys (early_terminate,
+ * max_concurrent) live in adaptive-sweep-config.ts.
  */
 
 function isControlCharacter(ch: string): boolean {
@@ -56,7 +57,7 @@ export const SweepConfig = z
       // Control characters break logs, CSV and terminals; printable unicode is welcome.
       .refine((s) => ![...s].some(isControlCharacter), 'must not contain control characters'),
     description: z.string().max(2000).optional(),
-    method: z.enum(['grid', 'random', 'bayes'], { message: 'must be grid or random' }),
+    method: z.enum(['grid', 'random', 'bayes'], { message: 'must be grid, random or bayes' }),
     metric: SweepMetric.optional(),
     parameters: z
       .record(z.string(), ParameterSpec)
@@ -66,29 +67,13 @@ export const SweepConfig = z
     command: z.array(z.string()).optional(),
     project: z.string().optional(),
     entity: z.string().optional(),
-    early_terminate: z.unknown().optional(),
-    /** Seed for the random search's sampler, so a random sweep can be reproduced. */
+    ...adaptiveSweepKeys,
+    /** Seed for the random and bayes samplers, so a sweep's proposals can be reproduced. */
     sampler_seed: z.number().int().min(0).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    if (cfg.method === 'bayes') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['method'],
-        message: 'bayes is not supported; use grid or random',
-      });
-    }
-    if (cfg.early_terminate !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['early_terminate'],
-        message: 'early termination is not supported',
-      });
-    }
-    if (cfg.method === 'random' && cfg.run_cap === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['run_cap'], message: 'is required when method is random' });
-    }
+    refineAdaptiveSweep(cfg, ctx);
     for (const [name, spec] of Object.entries(cfg.parameters)) {
       if (!SWEEP_PARAMETER_NAMES.includes(name)) {
         ctx.addIssue({

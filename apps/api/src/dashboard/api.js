@@ -5,7 +5,7 @@
 const TOKEN_KEY = 'sweeplab.apiToken';
 
 /**
- * @typedef {Record<'queued' | 'running' | 'completed' | 'failed' | 'cancelled', number>} StatusCounts
+ * @typedef {Record<'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped', number>} StatusCounts
  *
  * @typedef {object} Sweep
  * @property {string} id
@@ -30,6 +30,7 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {number | null} final_train_loss
  * @property {number | null} best_val_acc
  * @property {number | null} best_epoch
+ * @property {{ band: number, value: number, threshold: number } | null} early_stop why hyperband stopped it
  *
  * @typedef {{ epoch: number[], train_loss: number[], val_loss: number[], val_acc: number[] }} Curve
  *
@@ -38,6 +39,28 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {LiveRun[]} runs
  * @property {Record<string, Curve> | null} curves
  * @property {string | null} curves_omitted
+ * @property {BestWeights | null} best_weights
+ *
+ * @typedef {object} BestWeights the sweep's best kept weights (by its metric)
+ * @property {string} run_id
+ * @property {string} kind
+ * @property {number} epoch
+ * @property {string} metric_name
+ * @property {number} metric_value
+ *
+ * @typedef {object} Artifact one artifact of GET /v1/runs/:id/artifacts
+ * @property {string} kind
+ * @property {number} epoch
+ * @property {string} metric_name
+ * @property {number} metric_value
+ * @property {number} bytes
+ * @property {string} sha256
+ *
+ * @typedef {object} ArtifactDisk kept weights on disk (GET /v1/workers)
+ * @property {number} files
+ * @property {number} bytes
+ * @property {number} rows
+ * @property {string} keep
  *
  * @typedef {object} EpochRow
  * @property {number} epoch
@@ -139,9 +162,31 @@ export function fetchRun(id) {
   return getJson(`/v1/runs/${encodeURIComponent(id)}`);
 }
 
+/**
+ * @param {string} id
+ * @returns {Promise<Artifact[]>}
+ */
+export async function fetchArtifacts(id) {
+  return (await getJson(`/v1/runs/${encodeURIComponent(id)}/artifacts`)).artifacts;
+}
+
 /** @returns {Promise<Worker[]>} */
 export async function fetchWorkers() {
-  return (await getJson('/v1/workers')).workers;
+  return (await fetchWorkersAndDisk()).workers;
+}
+
+/** @returns {Promise<{ workers: Worker[], artifacts: ArtifactDisk }>} */
+export function fetchWorkersAndDisk() {
+  return getJson('/v1/workers');
+}
+
+/**
+ * @param {string} runId
+ * @param {string} kind best or final
+ * @param {string} format safetensors or json
+ */
+export function weightsUrl(runId, kind, format) {
+  return `/v1/runs/${encodeURIComponent(runId)}/weights?kind=${kind}&format=${format}`;
 }
 
 /**

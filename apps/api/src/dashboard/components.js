@@ -1,8 +1,8 @@
 // @ts-check
 // Pieces every page uses: the page frame (main, announcer, live status), links, badges, headings,
 // breadcrumbs and the cancel button.
-import { cancel, reportUrl } from './api.js';
-import { el } from './dom.js';
+import { cancel, reportUrl, weightsUrl } from './api.js';
+import { count, el, nodes } from './dom.js';
 
 /** Statuses in which a run can still change (and be cancelled). */
 export const UNFINISHED = new Set(['queued', 'running']);
@@ -52,6 +52,16 @@ export function setLive(state, text) {
 export const sweepHref = (id) => `#/sweeps/${encodeURIComponent(id)}`;
 /** @param {string} id */
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
+
+/**
+ * Why hyperband stopped a run: the band it was judged at and the threshold it missed.
+ * @param {{ band: number, value: number, threshold: number }} stop
+ */
+export function earlyStopText(stop) {
+  /** @param {number} v */
+  const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+  return el('small', {}, `at band ${stop.band}: ${fmt(stop.value)} vs threshold ${fmt(stop.threshold)}`);
+}
 
 /** @param {string} status */
 export function statusBadge(status) {
@@ -109,6 +119,39 @@ export function reportLinks(sweepId) {
   );
 }
 
+/** @param {number} n */
+export function bytesText(n) {
+  return n >= 1e6 ? `${count(n / 1e6, 1)} MB` : `${count(n / 1e3, 1)} kB`;
+}
+
+/**
+ * Download links of a run's kept weights.
+ * @param {string} runId
+ * @param {string} kind best or final
+ */
+export function weightsLinks(runId, kind) {
+  return [
+    el(
+      'a',
+      { href: weightsUrl(runId, kind, 'safetensors'), 'data-weights': `${kind}-safetensors` },
+      'safetensors',
+    ),
+    ' · ',
+    el('a', { href: weightsUrl(runId, kind, 'json') }, 'JSON'),
+  ];
+}
+
+/** @param {import('./api.js').BestWeights | null} best */
+export function bestWeightsLine(best) {
+  if (!best) return 'No kept weights yet.';
+  return nodes(
+    'Best weights: run ',
+    el('a', { href: runHref(best.run_id) }, el('code', {}, best.run_id)),
+    ` (${best.metric_name} ${count(best.metric_value, 4)} at epoch ${best.epoch}, ${best.kind}): `,
+    ...weightsLinks(best.run_id, best.kind),
+  );
+}
+
 /** @param {import('./dom.js').Child} text */
 export function heading(text) {
   return el('h1', { tabindex: -1 }, text);
@@ -137,7 +180,7 @@ export function breadcrumbs(...items) {
 
 /** @param {import('./api.js').StatusCounts} counts */
 export function countsText(counts) {
-  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled'])
+  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped'])
     .filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(' · ') : 'no runs';

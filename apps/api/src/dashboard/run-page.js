@@ -1,14 +1,16 @@
 // @ts-check
-import { fetchRun, fetchSweep } from './api.js';
+import { fetchArtifacts, fetchRun, fetchSweep } from './api.js';
 import { lineChart, modelStyle } from './charts.js';
 import {
   breadcrumbs,
+  bytesText,
   cancelButton,
   heading,
   main,
   statusBadge,
   sweepHref,
   UNFINISHED,
+  weightsLinks,
 } from './components.js';
 import { count, dateTime, duration, el, keyedTable, loss, MISSING, nodes, pct } from './dom.js';
 
@@ -29,6 +31,7 @@ export function runPage(id) {
   const details = el('div', { class: 'details' });
   const errorBox = el('div', {});
   const charts = el('div', { class: 'charts' });
+  const weights = el('div', { id: 'run-weights' });
   /** @type {ReturnType<typeof keyedTable<EpochRow>>} */
   const epochs = keyedTable({
     label: 'Epochs',
@@ -57,6 +60,7 @@ export function runPage(id) {
       el('h2', { id: 'params-h' }, 'Parameters and execution'),
       details,
     ),
+    el('section', { 'aria-labelledby': 'weights-h' }, el('h2', { id: 'weights-h' }, 'Weights'), weights),
     el('section', { 'aria-labelledby': 'curves-h' }, el('h2', { id: 'curves-h' }, 'Learning curves'), charts),
     el('section', { 'aria-labelledby': 'epochs-h' }, el('h2', { id: 'epochs-h' }, 'Epochs'), epochs.element),
   );
@@ -85,6 +89,24 @@ export function runPage(id) {
     ]);
     if (key === lastKey) return UNFINISHED.has(run.status);
     lastKey = key;
+    // A run's artifacts are stored before its terminal event: a changed key is the moment to look.
+    const artifacts = await fetchArtifacts(id);
+    weights.replaceChildren(
+      artifacts.length === 0
+        ? el('p', {}, 'No weights kept yet: the best epoch and the final one are kept as they finish.')
+        : el(
+            'ul',
+            {},
+            artifacts.map((a) =>
+              el(
+                'li',
+                {},
+                `${a.kind}: epoch ${a.epoch}, ${a.metric_name} ${count(a.metric_value, 4)}, ${bytesText(a.bytes)} — `,
+                ...weightsLinks(id, a.kind),
+              ),
+            ),
+          ),
+    );
 
     if (!crumbs.hasChildNodes()) {
       crumbs.append(

@@ -2,9 +2,11 @@
 import { fetchSweepLive } from './api.js';
 import { lineChart, modelStyle } from './charts.js';
 import {
+  bestWeightsLine,
   breadcrumbs,
   cancelButton,
   countsText,
+  earlyStopText,
   heading,
   main,
   reportLinks,
@@ -12,7 +14,7 @@ import {
   statusBadge,
   UNFINISHED,
 } from './components.js';
-import { count, dateTime, el, keyedTable, loss, MISSING, pct } from './dom.js';
+import { count, dateTime, el, keyedTable, loss, MISSING, nodes, pct } from './dom.js';
 
 /** @typedef {import('./api.js').LiveRun} LiveRun */
 /** @typedef {import('./router.js').Refresh} Refresh */
@@ -58,6 +60,7 @@ export function sweepPage(id) {
   const progress = el('progress', { max: 1, value: 0, 'aria-label': 'Epochs done over all runs' });
   const progressText = el('span', {});
   const actions = el('div', { class: 'actions' });
+  const bestWeights = el('p', { class: 'summary', id: 'best-weights' });
   const charts = el('div', { class: 'charts' });
   const chartsNote = el('p', { class: 'note', hidden: true });
   /** @type {HTMLButtonElement | null} */
@@ -79,7 +82,15 @@ export function sweepPage(id) {
       { header: 'Model', render: (r) => r.model },
       { header: 'lr', num: true, render: (r) => String(r.lr) },
       { header: 'Seed', num: true, render: (r) => String(r.seed) },
-      { header: 'Status', sig: (r) => r.status, render: (r) => statusBadge(r.status), field: 'status' },
+      {
+        header: 'Status',
+        sig: (r) => `${r.status}|${r.early_stop?.band ?? ''}`,
+        render: (r) =>
+          r.early_stop
+            ? nodes(statusBadge(r.status), ' ', earlyStopText(r.early_stop))
+            : statusBadge(r.status),
+        field: 'status',
+      },
       { header: 'Epoch', num: true, field: 'epoch', render: (r) => `${r.final_epoch ?? 0} / ${r.epochs}` },
       { header: 'Val acc', num: true, field: 'val-acc', render: (r) => pct(r.final_val_acc) },
       { header: 'Train loss', num: true, render: (r) => loss(r.final_train_loss) },
@@ -112,6 +123,7 @@ export function sweepPage(id) {
     summary,
     el('p', { class: 'progress-line' }, progress, ' ', progressText),
     actions,
+    bestWeights,
     el(
       'section',
       { 'aria-labelledby': 'curves-h' },
@@ -125,6 +137,7 @@ export function sweepPage(id) {
   return async () => {
     const view = await fetchSweepLive(id);
     const { sweep, runs } = view;
+    bestWeights.replaceChildren(bestWeightsLine(view.best_weights));
     document.title = `${sweep.name} · sweeplab`;
     title.textContent = sweep.name;
     const current = crumbs.querySelector('[aria-current]');

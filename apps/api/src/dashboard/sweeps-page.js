@@ -34,7 +34,7 @@ export function sweepsPage() {
           nodes(
             el('progress', {
               max: s.total_runs || 1,
-              value: s.counts.completed + s.counts.failed + s.counts.cancelled,
+              value: s.counts.completed + s.counts.failed + s.counts.cancelled + (s.counts.stopped ?? 0),
               'aria-label': `${s.name}: runs finished`,
             }),
             ' ',

@@ -1,6 +1,6 @@
 // @ts-check
-import { fetchWorkers } from './api.js';
-import { heading, main, runHref } from './components.js';
+import { fetchWorkersAndDisk } from './api.js';
+import { bytesText, heading, main, runHref } from './components.js';
 import { ago, count, dateTime, el, keyedTable, MISSING } from './dom.js';
 
 /** @typedef {import('./api.js').Worker} Worker */
@@ -38,10 +38,12 @@ export function workersPage() {
       { header: 'Last heartbeat', render: (w) => ago(w.last_heartbeat) },
     ],
   });
-  main.replaceChildren(heading('Workers'), table.element);
+  const disk = el('p', { class: 'summary', id: 'artifact-disk' });
+  main.replaceChildren(heading('Workers'), table.element, disk);
   return async () => {
-    const workers = await fetchWorkers();
+    const { workers, artifacts } = await fetchWorkersAndDisk();
     table.update(workers, (w) => w.worker_id);
+    disk.textContent = `Kept weights: ${bytesText(artifacts.bytes)} on disk in ${count(artifacts.files)} files (${count(artifacts.rows)} artifacts, ARTIFACT_KEEP=${artifacts.keep}).`;
     return true;
   };
 }

@@ -1,10 +1,11 @@
-import { cancelSweep, createSweep, getSweep, listRuns, listSweeps } from '@sweeplab/db';
-import { SweepConfig } from '@sweeplab/shared';
+import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSweeps } from '@sweeplab/db';
+import { isIncrementalSweep, SweepConfig } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, validationError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { describeSearch } from '../sweep-controller/search-report.ts';
 import { expandSweep } from '../sweep-expansion.ts';
 
 export const SweepIdParams = z
@@ -25,23 +26,43 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const config = request.body;
-        const params = expandSweep(config, limits);
+        const incremental = isIncrementalSweep(config);
+        if (config.run_cap !== undefined && config.run_cap > limits.maxRunsPerSweep) {
+          throw validationError([
+            {
+              field: 'body.run_cap',
+              message: `must be at most MAX_RUNS_PER_SWEEP (${limits.maxRunsPerSweep})`,
+            },
+          ]);
+        }
+        // An incremental sweep proposes its runs later; one sample now checks the parameters make valid runs.
+        if (incremental) expandSweep({ ...config, method: 'random', run_cap: 1 }, limits);
+        const params = incremental ? [] : expandSweep(config, limits);
         const sweepId = newId('swp');
         const { sweep, runs } = createSweep(ctx.db, {
           id: sweepId,
           name: config.name,
-          method: config.method === 'random' ? 'random' : 'grid',
+          method: config.method,
           config,
           metric: config.metric ?? null,
           runs: params.map((p) => ({ id: newId('run'), params: p })),
         });
         await ctx.queue.enqueue(
-          runs.map((r, i) => ({ run_id: r.id, sweep_id: sweepId, params: params[i]! })),
+          runs.map((r, i) => ({
+            run_id: r.id,
+            sweep_id: sweepId,
+            params: params[i]!,
+            ...(config.metric ? { metric: config.metric } : {}),
+          })),
         );
+        if (incremental) await ctx.sweepController.startSearch(sweepId);
         ctx.logger.info({ sweepId, runs: runs.length, method: config.method }, 'sweep queued');
+        const proposed = incremental ? listRuns(ctx.db, { sweepId }) : [];
         return reply.status(201).send({
           ...sweep,
-          runs: runs.map((r, i) => ({ id: r.id, status: r.status, params: params[i] })),
+          runs: incremental
+            ? proposed.map((r) => ({ id: r.id, status: r.status }))
+            : runs.map((r, i) => ({ id: r.id, status: r.status, params: params[i] })),
         });
       },
     );
@@ -59,14 +80,18 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['sweeps'],
-          summary: 'A sweep: config, counts by status, runs',
+          summary: 'A sweep: config, counts by status, search progress, early stops, runs',
           params: SweepIdParams,
         },
       },
       async (request) => {
         const sweep = getSweep(ctx.db, request.params.id);
         if (!sweep) throw new ApiError(404, 'not_found', `sweep ${request.params.id} not found`);
-        return { ...sweep, runs: listRuns(ctx.db, { sweepId: sweep.id }) };
+        return {
+          ...sweep,
+          ...describeSearch(ctx.db, sweep.id),
+          runs: listRuns(ctx.db, { sweepId: sweep.id }),
+        };
       },
     );
 
@@ -75,17 +100,25 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['sweeps'],
-          summary: 'Cancel every unfinished run of a sweep',
+          summary:
+            'Stop a sweep: no further proposals, every unfinished run cancelled, its kept weights (artifacts) deleted',
           params: SweepIdParams,
         },
       },
       async (request) => {
         const { id } = request.params;
         if (!getSweep(ctx.db, id)) throw new ApiError(404, 'not_found', `sweep ${id} not found`);
+        ctx.sweepController.stopSearch(id);
         const cancelled = cancelSweep(ctx.db, id);
         await ctx.queue.cancel(cancelled);
-        ctx.logger.info({ sweepId: id, cancelled: cancelled.length }, 'sweep cancelled');
-        return { id, cancelled };
+        // Cancelled runs take no new artifacts (the ingester refuses them), so none reappear after this.
+        const unreferenced = deleteArtifacts(ctx.db, { sweepId: id });
+        for (const sha of unreferenced) await ctx.artifacts.removeIfUnreferenced(sha);
+        ctx.logger.info(
+          { sweepId: id, cancelled: cancelled.length, artifactFilesDeleted: unreferenced.length },
+          'sweep cancelled',
+        );
+        return { id, cancelled, artifact_files_deleted: unreferenced.length };
       },
     );
   };

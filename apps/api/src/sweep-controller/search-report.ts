@@ -1,0 +1,75 @@
+import {
+  bestRun,
+  type Db,
+  getSweep,
+  getSweepSearch,
+  listEarlyStops,
+  type MetricColumn,
+  maxEpochs,
+  sweepRunHistories,
+} from '@sweeplab/db';
+import { hyperbandBands, SweepConfig } from '@sweeplab/shared';
+import { buildSearchSpace } from './search-space.ts';
+import { observationsOf } from './sweep-controller.ts';
+
+/**
+ * What GET /v1/sweeps/:id says about a sweep's search: for incremental sweeps the proposals and
+ * observations so far and the best run; for sweeps with early_terminate the bands and every run
+ * stopped early, at which band, against which threshold.
+ */
+export function describeSearch(db: Db, sweepId: string) {
+  const sweep = getSweep(db, sweepId);
+  const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
+  if (!parsed?.success) return { search: null, early_terminate: null };
+  const config = parsed.data;
+  const metric = (config.metric?.name ?? 'val_acc') as MetricColumn;
+  const goal = config.metric?.goal ?? 'maximize';
+  const stops = listEarlyStops(db, sweepId);
+  const state = getSweepSearch(db, sweepId);
+  // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,
+  // so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
+  const runs = state ? sweepRunHistories(db, sweepId, metric) : null;
+  let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
+  if (runs) {
+    for (const run of runs) {
+      const h = run.history.filter(Number.isFinite);
+      if (h.length === 0) continue;
+      const value = goal === 'maximize' ? Math.max(...h) : Math.min(...h);
+      if (!best || (goal === 'maximize' ? value > best.value : value < best.value)) {
+        best = { run_id: run.id, value, params: run.params };
+      }
+    }
+  } else {
+    best = bestRun(db, sweepId, metric, goal);
+  }
+  const plan = { config, metric, goal, space: buildSearchSpace(config.parameters) } as const;
+  return {
+    search: {
+      method: config.method,
+      metric: { name: metric, goal },
+      /** null for a sweep whose runs were all created when it was submitted. */
+      status: state?.status ?? null,
+      runs_proposed: state?.runs_proposed ?? sweep?.total_runs ?? 0,
+      run_cap: config.run_cap ?? null,
+      max_concurrent: config.max_concurrent ?? null,
+      /** null for a sweep that does not search (grid, random with run_cap). */
+      observations: runs ? observationsOf(plan, runs).length : null,
+      best_run: best,
+      runs_stopped_early: stops.length,
+    },
+    early_terminate: config.early_terminate
+      ? {
+          ...config.early_terminate,
+          bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)),
+          stopped: stops.map((s) => ({
+            run_id: s.run_id,
+            band: s.band,
+            epoch: s.epoch,
+            value: s.value,
+            threshold: s.threshold,
+            latency_ms: s.latency_ms,
+          })),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,268 @@
+import {
+  countProposal,
+  createRun,
+  createSweepSearch,
+  endSweepSearch,
+  getSweep,
+  getSweepSearch,
+  listActiveSweepSearches,
+  type MetricColumn,
+  type RunHistory,
+  recordEarlyStop,
+  recordStopTold,
+  sweepRunHistories,
+  sweepsWithRunningRuns,
+} from '@sweeplab/db';
+import { createPrng, type RunEvent, type RunParams, runParamsSchema, SweepConfig } from '@sweeplab/shared';
+import type { ApiContext } from '../api-context.ts';
+import { newId } from '../ids.ts';
+import { listWorkers } from '../worker-registry.ts';
+import { type Observation, proposeBayes, proposeRandom } from './bayes-search.ts';
+import { hyperbandStopRuns } from './hyperband.ts';
+import { buildSearchSpace, decodePoint, encodeParams, type Point, type SearchSpace } from './search-space.ts';
+
+type ControllerContext = Pick<ApiContext, 'db' | 'queue' | 'redis' | 'keys' | 'config' | 'logger'>;
+
+interface SweepPlan {
+  config: SweepConfig;
+  metric: MetricColumn;
+  goal: 'maximize' | 'minimize';
+  space: SearchSpace;
+}
+
+/** Observations for the search: each ended run's value, lower is better. */
+export function observationsOf(plan: SweepPlan, runs: readonly RunHistory[]): Observation[] {
+  const flip = (v: number) => (plan.goal === 'maximize' ? 0 - v : v);
+  const withPoint = runs
+    .map((run) => ({ run, point: encodeParams(plan.space, run.params) }))
+    .filter((r): r is { run: RunHistory; point: Point } => r.point !== null);
+  const observed: Observation[] = [];
+  for (const { run, point } of withPoint) {
+    const h = run.history.filter(Number.isFinite).map(flip);
+    // Completed: its best value; stopped early: its last value (what it had reached, not a failure).
+    if (run.status === 'completed' && h.length > 0) observed.push({ point, value: Math.min(...h) });
+    else if (run.status === 'stopped' && h.length > 0) observed.push({ point, value: h.at(-1) as number });
+  }
+  // Failed: the worst value seen, so the search stays away. Cancelled runs say nothing: left out.
+  const worst = observed.length > 0 ? Math.max(...observed.map((o) => o.value)) : null;
+  if (worst !== null) {
+    for (const { run, point } of withPoint)
+      if (run.status === 'failed') observed.push({ point, value: worst });
+  }
+  return observed;
+}
+
+/**
+ * The sweep controller, in the API: judges running runs against the sweep's `early_terminate` rule the
+ * moment their epoch rows are committed (a run that must stop is marked `stopped` and told through the
+ * cancel path), and proposes the runs of bayes and open-ended random sweeps one at a time, keeping at
+ * most `max_concurrent` queued or running. All of its state is in SQLite, so a restarted API carries on.
+ * Work is serialised on one promise chain: decisions never interleave.
+ */
+export class SweepController {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly plans = new Map<string, SweepPlan | null>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Epoch-row-committed → worker-told latencies (ms) of this process's stops, for the benchmark. */
+  readonly stopLatenciesMs: number[] = [];
+
+  constructor(private readonly ctx: ControllerContext) {}
+
+  /** The ingester's call after each committed batch. */
+  onEventsCommitted(events: readonly RunEvent[], committedAt = Date.now()): void {
+    const epochRuns = new Set<string>();
+    const endedRuns = new Set<string>();
+    for (const e of events) {
+      if (e.type === 'epoch') epochRuns.add(e.run_id);
+      else if (e.type !== 'started') endedRuns.add(e.run_id);
+    }
+    if (epochRuns.size === 0 && endedRuns.size === 0) return;
+    this.enqueue(async () => {
+      const judge = this.sweepsOf([...epochRuns]);
+      for (const sweepId of judge) await this.judge(sweepId, committedAt);
+      for (const sweepId of new Set([...judge, ...this.sweepsOf([...endedRuns])])) await this.topUp(sweepId);
+    });
+  }
+
+  /** Starts an incremental sweep (its row exists, with no runs yet). */
+  startSearch(sweepId: string): Promise<void> {
+    createSweepSearch(this.ctx.db, sweepId);
+    return this.enqueue(() => this.topUp(sweepId));
+  }
+
+  /** DELETE /v1/sweeps/:id: no further proposals. */
+  stopSearch(sweepId: string): void {
+    endSweepSearch(this.ctx.db, sweepId, 'stopped');
+  }
+
+  /** Re-judges and tops up every active search now and every `everyMs` (worker slots come and go). */
+  start(everyMs = 2000): void {
+    const tick = () =>
+      this.enqueue(async () => {
+        // After a restart, runs whose last epochs landed while no API was judging are judged here.
+        for (const sweepId of sweepsWithRunningRuns(this.ctx.db)) await this.judge(sweepId, Date.now());
+        for (const sweepId of listActiveSweepSearches(this.ctx.db)) await this.topUp(sweepId);
+      });
+    void tick();
+    this.timer = setInterval(() => void tick(), everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.chain;
+  }
+
+  /** Resolves once the work queued so far is done (tests). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(work).catch((err: unknown) => {
+      this.ctx.logger.error({ err }, 'sweep controller step failed');
+    });
+    return this.chain;
+  }
+
+  private sweepsOf(runIds: readonly string[]): Set<string> {
+    const sweeps = new Set<string>();
+    if (runIds.length === 0) return sweeps;
+    const rows = this.ctx.db.$client
+      .prepare(`SELECT DISTINCT sweep_id FROM runs WHERE id IN (${runIds.map(() => '?').join(',')})`)
+      .all(...runIds) as { sweep_id: string | null }[];
+    for (const r of rows) if (r.sweep_id !== null) sweeps.add(r.sweep_id);
+    return sweeps;
+  }
+
+  private plan(sweepId: string): SweepPlan | null {
+    if (this.plans.has(sweepId)) return this.plans.get(sweepId) ?? null;
+    const sweep = getSweep(this.ctx.db, sweepId);
+    const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
+    const plan = parsed?.success
+      ? {
+          config: parsed.data,
+          metric: (parsed.data.metric?.name ?? 'val_acc') as MetricColumn,
+          goal: parsed.data.metric?.goal ?? 'maximize',
+          space: buildSearchSpace(parsed.data.parameters),
+        }
+      : null;
+    this.plans.set(sweepId, plan);
+    return plan;
+  }
+
+  private async judge(sweepId: string, committedAt: number): Promise<void> {
+    const plan = this.plan(sweepId);
+    const rule = plan?.config.early_terminate;
+    if (!plan || !rule) return;
+    const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
+    const stops = hyperbandStopRuns(
+      runs.map((r) => ({
+        id: r.id,
+        // A run at its last epoch is finishing anyway: stopping it would only hide that it completed.
+        running: r.status === 'running' && r.history.length < r.epochs,
+        history: r.history,
+      })),
+      rule,
+      plan.goal,
+    );
+    const stopped = stops.filter((s) =>
+      recordEarlyStop(this.ctx.db, {
+        runId: s.id,
+        sweepId,
+        band: s.band,
+        epoch: s.epoch,
+        value: s.value,
+        threshold: s.threshold,
+        committedAt,
+      }),
+    );
+    if (stopped.length === 0) return;
+    await this.ctx.queue.cancel(stopped.map((s) => s.id));
+    const toldAt = Date.now();
+    for (const s of stopped) {
+      recordStopTold(this.ctx.db, s.id, committedAt, toldAt);
+      this.stopLatenciesMs.push(toldAt - committedAt);
+      this.ctx.logger.info(
+        {
+          runId: s.id,
+          sweepId,
+          band: s.band,
+          value: s.value,
+          threshold: s.threshold,
+          latencyMs: toldAt - committedAt,
+        },
+        'run stopped early by hyperband',
+      );
+    }
+  }
+
+  private async liveSlots(): Promise<number> {
+    const workers = await listWorkers(this.ctx.redis, this.ctx.keys);
+    return workers.reduce((n, w) => n + w.slots.length, 0);
+  }
+
+  private async topUp(sweepId: string): Promise<void> {
+    const search = getSweepSearch(this.ctx.db, sweepId);
+    const plan = this.plan(sweepId);
+    if (search?.status !== 'active' || !plan) return;
+    const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
+    const inFlight = runs.filter((r) => r.status === 'queued' || r.status === 'running');
+    const cap = Math.min(plan.config.run_cap ?? Number.POSITIVE_INFINITY, this.ctx.config.MAX_RUNS_PER_SWEEP);
+    if (search.runs_proposed >= cap) {
+      if (inFlight.length === 0 && endSweepSearch(this.ctx.db, sweepId, 'finished')) {
+        this.ctx.logger.info({ sweepId, runs: search.runs_proposed }, 'sweep search finished (run_cap)');
+      }
+      return;
+    }
+    const limit = plan.config.max_concurrent ?? Math.max(1, await this.liveSlots());
+    let wanted = limit - inFlight.length;
+    wanted = Math.min(wanted, cap - search.runs_proposed);
+    if (wanted <= 0) return;
+
+    const observations = observationsOf(plan, runs);
+    const pending = inFlight
+      .map((r) => encodeParams(plan.space, r.params))
+      .filter((p): p is Point => p !== null);
+    const schema = runParamsSchema({ maxEpochs: this.ctx.config.MAX_EPOCHS });
+    for (let i = 0; i < wanted; i++) {
+      const index = search.runs_proposed + i;
+      // One stream per proposal: the same seed and observations give the same proposal after a restart.
+      const prng = createPrng(plan.config.sampler_seed ?? 0, 'sweep-proposal', index);
+      const rand = () => prng.next();
+      const point =
+        plan.config.method === 'bayes'
+          ? proposeBayes(plan.space, observations, pending, rand)
+          : proposeRandom(plan.space, rand);
+      const parsed = schema.safeParse(decodePoint(plan.space, point));
+      if (!parsed.success) {
+        this.ctx.logger.error(
+          { sweepId, issues: parsed.error.issues },
+          'proposal is not a valid run; search stopped',
+        );
+        endSweepSearch(this.ctx.db, sweepId, 'stopped');
+        return;
+      }
+      const params: RunParams = parsed.data;
+      const runId = newId('run');
+      const counted = this.ctx.db.$client
+        .transaction(() => {
+          // Another API process (or a DELETE) got there first: write nothing, propose nothing more.
+          if (!countProposal(this.ctx.db, sweepId, index)) return false;
+          createRun(this.ctx.db, { id: runId, params, sweepId });
+          return true;
+        })
+        .immediate();
+      if (!counted) return;
+      const metric = plan.config.metric;
+      await this.ctx.queue.enqueue([
+        { run_id: runId, sweep_id: sweepId, params, ...(metric ? { metric } : {}) },
+      ]);
+      pending.push(encodeParams(plan.space, params as unknown as Record<string, unknown>) ?? point);
+      this.ctx.logger.info(
+        { sweepId, runId, proposal: index + 1, method: plan.config.method },
+        'run proposed',
+      );
+    }
+  }
+}

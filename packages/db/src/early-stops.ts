@@ -1,0 +1,132 @@
+import type { RunStatus } from '@sweeplab/shared';
+import type { Db } from './open-database.ts';
+import { setRunStatus } from './run-status.ts';
+import type { EarlyStop } from './schema.ts';
+import { isoTimestamp } from './timestamps.ts';
+
+export const METRIC_COLUMNS = ['val_acc', 'val_loss', 'train_loss', 'train_acc'] as const;
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+
+export interface RunHistory {
+  id: string;
+  status: RunStatus;
+  epochs: number;
+  /** The run's row: its parameters by name (lr, momentum, ...). */
+  params: Record<string, unknown>;
+  /** The metric per recorded epoch, in epoch order. */
+  history: number[];
+}
+
+/** Every run of a sweep with its metric history: what the hyperband rule and bayes observations read. */
+export function sweepRunHistories(db: Db, sweepId: string, metric: MetricColumn): RunHistory[] {
+  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+  const rows = db.$client
+    .prepare(
+      `SELECT r.*, em.${metric} AS metric_value
+       FROM runs r LEFT JOIN epoch_metrics em ON em.run_id = r.id
+       WHERE r.sweep_id = ? ORDER BY r.queued_at, r.id, em.epoch`,
+    )
+    .all(sweepId) as ({ id: string; status: RunStatus; epochs: number; metric_value: number | null } & Record<
+    string,
+    unknown
+  >)[];
+  const byId = new Map<string, RunHistory>();
+  for (const row of rows) {
+    let run = byId.get(row.id);
+    if (!run) {
+      const { metric_value: _, ...params } = row;
+      run = { id: row.id, status: row.status, epochs: row.epochs, params, history: [] };
+      byId.set(row.id, run);
+    }
+    if (row.metric_value !== null) run.history.push(row.metric_value);
+  }
+  return [...byId.values()];
+}
+
+export interface EarlyStopInput {
+  runId: string;
+  sweepId: string;
+  band: number;
+  epoch: number;
+  value: number;
+  threshold: number;
+  /** Milliseconds since the epoch. */
+  committedAt: number;
+}
+
+/**
+ * Moves a running run to `stopped` and records why, in one transaction; false when the run is no
+ * longer running (it completed or was cancelled meanwhile).
+ */
+export function recordEarlyStop(db: Db, input: EarlyStopInput, now = Date.now()): boolean {
+  const client = db.$client;
+  return client
+    .transaction(() => {
+      if (!setRunStatus(db, input.runId, 'stopped', { at: now })) return false;
+      client
+        .prepare(
+          `INSERT INTO early_stops (run_id, sweep_id, band, epoch, value, threshold, committed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
+        )
+        .run(
+          input.runId,
+          input.sweepId,
+          input.band,
+          input.epoch,
+          input.value,
+          input.threshold,
+          isoTimestamp(input.committedAt),
+        );
+      return true;
+    })
+    .immediate();
+}
+
+/** Notes when the worker was told to stop (the cancel flag set and broadcast). */
+export function recordStopTold(db: Db, runId: string, committedAt: number, toldAt: number): void {
+  db.$client
+    .prepare('UPDATE early_stops SET told_at = ?, latency_ms = ? WHERE run_id = ?')
+    .run(isoTimestamp(toldAt), toldAt - committedAt, runId);
+}
+
+export function listEarlyStops(db: Db, sweepId: string): EarlyStop[] {
+  return db.$client
+    .prepare('SELECT * FROM early_stops WHERE sweep_id = ? ORDER BY committed_at, run_id')
+    .all(sweepId) as EarlyStop[];
+}
+
+export function sweepsWithRunningRuns(db: Db): string[] {
+  return (
+    db.$client
+      .prepare(`SELECT DISTINCT sweep_id FROM runs WHERE status = 'running' AND sweep_id IS NOT NULL`)
+      .all() as { sweep_id: string }[]
+  ).map((r) => r.sweep_id);
+}
+
+/** The run with the best value of `metric` at any epoch, with its parameters; null before any epoch. */
+export function bestRun(
+  db: Db,
+  sweepId: string,
+  metric: MetricColumn,
+  goal: 'maximize' | 'minimize',
+): { run_id: string; value: number; params: Record<string, unknown> } | null {
+  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+  const row = db.$client
+    .prepare(
+      `SELECT r.*, em.${metric} AS metric_value FROM epoch_metrics em JOIN runs r ON r.id = em.run_id
+       WHERE r.sweep_id = ? ORDER BY em.${metric} ${goal === 'maximize' ? 'DESC' : 'ASC'}, r.queued_at
+       LIMIT 1`,
+    )
+    .get(sweepId) as ({ id: string; metric_value: number } & Record<string, unknown>) | undefined;
+  if (!row) return null;
+  const { metric_value, ...params } = row;
+  return { run_id: row.id, value: metric_value, params };
+}
+
+/** The most epochs any run of the sweep is configured for (1 for an empty sweep). */
+export function maxEpochs(db: Db, sweepId: string): number {
+  const row = db.$client.prepare('SELECT max(epochs) AS n FROM runs WHERE sweep_id = ?').get(sweepId) as {
+    n: number | null;
+  };
+  return row.n ?? 1;
+}
