@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { applyRunEvents, closeDatabase, createSweep, migrate, openDatabase } from '@sweeplab/db';
-import type { RunEvent, RunParams } from '@sweeplab/shared';
+import { REFERENCE_RECIPE, type RunEvent, type RunParams } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, freePort, tempDir, testPrefix } from '@sweeplab/testing';
 import autocannon from 'autocannon';
 import { intFlags, loadavg, machine, repoRoot, table } from './bench-lib.ts';
@@ -39,6 +39,7 @@ const sweepId = 'swp_00000000benchapi00';
     batch_size: 64,
     seed: i,
     momentum: 0,
+    ...REFERENCE_RECIPE,
   }));
   const { runs } = createSweep(db, {
     id: sweepId,
@@ -164,6 +165,7 @@ try {
 
   console.log(`# bench:api — ${new Date().toISOString()}`);
   console.log(machine());
+  console.log(`Redis ${redis.url}, key prefix ${prefix} (its own, removed at the end)`);
   console.log(
     `${flags.connections} connections, ${flags.duration} s per endpoint; seeded sweep: ${flags.runs} runs × ${flags.epochs} epochs` +
       (hasReport ? '' : `; GET /v1/sweeps/:id/report answered ${report.status}, so it is not measured`),

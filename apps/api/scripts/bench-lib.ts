@@ -9,11 +9,12 @@ import { cpus, freemem, loadavg as osLoadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeDatabase, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, databaseId, migrate, openDatabase } from '@sweeplab/db';
 import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
 import { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
+import { ApiLease } from '../src/api-lease.ts';
 import { ArtifactStore } from '../src/artifact-store.ts';
 import { buildServer } from '../src/build-server.ts';
 import { artifactsDir, loadApiConfig } from '../src/config.ts';
@@ -147,6 +148,8 @@ export async function startBenchCluster(options: BenchClusterOptions): Promise<B
   const dir = tempDir(`bench-${options.label}`);
   const redisServer = await ensureRedis();
   const prefix = testPrefix(`bench-${options.label}`);
+  // Its own prefix, so a benchmark never takes (or feeds) a deployment's jobs on the same Redis.
+  console.log(`Redis ${redisServer.url}, key prefix ${prefix} (its own, removed at the end)`);
   const api = await startBenchApi(options, redisServer.url, prefix, dir.path);
   const workers: ChildProcess[] = [];
   for (let i = 1; i <= options.workers; i++) {
@@ -223,13 +226,24 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
   const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: null });
   const redis = connect();
   const ingestRedis = connect();
+  // BullMQ never closes a connection it was given: this one is ours to quit (left open, it kept
+  // `npm run bench:queue` alive after its table was printed).
+  const queueRedis = connect();
   const queue = new RunQueue(
-    connect(),
+    queueRedis,
     keys,
     redis,
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const lease = new ApiLease(
+    redis,
+    keys.apiLease,
+    { id: databaseId(db), path: config.DATABASE_PATH },
+    { ttlMs: config.API_LEASE_TTL_MS, waitMs: 0 },
+    logger,
+  );
+  await lease.acquire();
   const epochCommitLagMs: number[] = [];
   const finishedCommittedAt = new Map<string, number>();
   const ingester = new EventIngester(
@@ -242,6 +256,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
       blockMs: config.INGEST_BLOCK_MS,
       claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
       claimEveryMs: 2000,
+      mayCommit: lease.whyNotHeld,
     },
     logger,
     null,
@@ -263,6 +278,7 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
     keys,
     queue,
     ingester,
+    lease,
     artifacts,
     logger,
     sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
@@ -278,8 +294,9 @@ async function startBenchApi(options: BenchClusterOptions, redisUrl: string, pre
     async close() {
       await app.close();
       await ingester.stop();
+      await lease.release();
       await queue.close();
-      await Promise.allSettled([redis.quit(), ingestRedis.quit()]);
+      await Promise.allSettled([redis.quit(), ingestRedis.quit(), queueRedis.quit()]);
       closeDatabase(db);
     },
   };

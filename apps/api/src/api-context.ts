@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { closeDatabase, type Db, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, type Db, databaseId, migrate, openDatabase } from '@sweeplab/db';
 import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
 import { Redis } from 'ioredis';
+import { ApiLease } from './api-lease.ts';
 import { ArtifactStore } from './artifact-store.ts';
 import { type ApiConfig, artifactsDir } from './config.ts';
 import { EventIngester } from './event-ingester.ts';
@@ -16,6 +17,8 @@ export interface ApiContext {
   keys: RedisKeys;
   queue: RunQueue;
   ingester: EventIngester | null;
+  /** This API's lease on the prefix (one writer per deployment); taken by `startApi`. */
+  lease: ApiLease | null;
   artifacts: ArtifactStore;
   /** Early termination and incremental proposals; started by `startApi`. */
   sweepController: SweepController;
@@ -50,6 +53,13 @@ export function createApiContext(
     { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
     logger,
   );
+  const lease = new ApiLease(
+    redis,
+    keys.apiLease,
+    { id: databaseId(db), path: config.DATABASE_PATH },
+    { ttlMs: config.API_LEASE_TTL_MS, waitMs: config.API_LEASE_TTL_MS + 2_000 },
+    logger.child({ component: 'lease' }),
+  );
   const artifacts = new ArtifactStore(
     db,
     redis,
@@ -78,6 +88,10 @@ export function createApiContext(
           blockMs: options.ingesterBlockMs ?? config.INGEST_BLOCK_MS,
           claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
           claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
+          retainAcked: config.EVENTS_RETAIN_ACKED,
+          trimEveryMs: config.EVENTS_TRIM_EVERY_MS,
+          backlogWarnMs: config.INGEST_BACKLOG_WARN_MS,
+          mayCommit: lease.whyNotHeld,
         },
         logger.child({ component: 'ingester' }),
         artifacts,
@@ -91,6 +105,7 @@ export function createApiContext(
     keys,
     queue,
     ingester,
+    lease,
     artifacts,
     sweepController,
     logger,
@@ -98,6 +113,8 @@ export function createApiContext(
       // A batch in flight either commits or stays pending and is re-read after a restart.
       await settleWithin(ingester?.stop(), 3000);
       await settleWithin(sweepController.stop(), 3000);
+      // Released only after the last commit, so a successor can take over at once.
+      await settleWithin(lease.release(), 1000);
       await settleWithin(queue.close(), 1000);
       await Promise.allSettled([redis, queueRedis, ingestRedis].map((c) => closeConnection(c)));
       closeDatabase(db);

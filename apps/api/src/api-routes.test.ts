@@ -101,7 +101,7 @@ test('health, readiness, Prometheus metrics and the OpenAPI document', async () 
   assert.deepEqual((await api.app.inject({ method: 'GET', url: '/healthz' })).json(), { ok: true });
   const ready = await api.app.inject({ method: 'GET', url: '/readyz' });
   assert.equal(ready.statusCode, 200);
-  assert.deepEqual(ready.json().checks, { redis: 'PONG', database: 'ok' });
+  assert.deepEqual(ready.json().checks, { redis: 'PONG', database: 'ok', lease: 'not ingesting' });
   const prom = await api.app.inject({ method: 'GET', url: '/metrics' });
   assert.match(prom.headers['content-type'] as string, /^text\/plain/);
   assert.match(prom.body, /^sweeplab_runs\{status="queued"\} \d+$/m);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createRun, markCancelled } from '@sweeplab/db';
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import { newId } from './ids.ts';
 import { createTestApi } from './test-api.ts';
 
@@ -21,7 +22,16 @@ const securedApp = await api.variant({ API_TOKEN: TOKEN });
 const cancelledRun = newId('run');
 createRun(db, {
   id: cancelledRun,
-  params: { model: 'cnn', dataset: 'mnist', lr: 0.1, epochs: 1, batch_size: 64, seed: 0, momentum: 0 },
+  params: {
+    model: 'cnn',
+    dataset: 'mnist',
+    lr: 0.1,
+    epochs: 1,
+    batch_size: 64,
+    seed: 0,
+    momentum: 0,
+    ...REFERENCE_RECIPE,
+  },
 });
 markCancelled(db, cancelledRun);
 const unknownRun = newId('run');
@@ -105,7 +115,7 @@ const rows: Row[] = [
   { name: 'runs: unknown model', method: 'POST', url: '/v1/runs', payload: { ...run, model: 'vgg' }, status: 400, field: 'body.model' },
   { name: 'runs: unknown dataset', method: 'POST', url: '/v1/runs', payload: { ...run, dataset: 'cifar10' }, status: 400, field: 'body.dataset' },
   { name: 'runs: model missing', method: 'POST', url: '/v1/runs', payload: { lr: 0.1, epochs: 1 }, status: 400, field: 'body.model' },
-  { name: 'runs: unknown field', method: 'POST', url: '/v1/runs', payload: { ...run, optimizer: 'adam' }, status: 400, field: 'body.optimizer' },
+  { name: 'runs: unknown field', method: 'POST', url: '/v1/runs', payload: { ...run, dropout: 0.5 }, status: 400, field: 'body.dropout' },
   // POST /v1/runs: shapes, encodings, sizes
   { name: 'runs: __proto__ key', method: 'POST', url: '/v1/runs', payload: '{"model":"cnn","lr":0.1,"epochs":1,"__proto__":{"admin":true}}', headers: json, status: 400, field: 'body' },
   { name: 'runs: constructor.prototype key', method: 'POST', url: '/v1/runs', payload: '{"model":"cnn","lr":0.1,"epochs":1,"constructor":{"prototype":{"admin":true}}}', headers: json, status: 400, field: 'body' },
@@ -138,11 +148,11 @@ const rows: Row[] = [
   { name: 'sweeps: unknown parameter', method: 'POST', url: '/v1/sweeps', payload: withParams({ dropout: { value: 0.5 } }), status: 400, field: 'body.parameters.dropout' },
   { name: 'sweeps: seed value out of range', method: 'POST', url: '/v1/sweeps', payload: withParams({ seed: { values: [0, -1] } }), status: 400, field: 'body.parameters.seed' },
   { name: 'sweeps: lr value not a number', method: 'POST', url: '/v1/sweeps', payload: withParams({ lr: { values: ['fast'] } }), status: 400, field: 'body.parameters.lr' },
-  { name: 'sweeps: lr value 1e309', method: 'POST', url: '/v1/sweeps', payload: '{"name":"x","method":"grid","parameters":{"model":{"value":"cnn"},"epochs":{"value":1},"lr":{"value":1e309}}}', headers: json, status: 400, field: 'body.parameters.lr' },
+  { name: 'sweeps: lr value 1e309', method: 'POST', url: '/v1/sweeps', payload: '{"name":"x","method":"grid","parameters":{"model":{"value":"cnn"},"epochs":{"value":1},"lr":{"value":1e309}}}', headers: json, status: 400, field: 'body.parameters.lr.value' },
   { name: 'sweeps: epochs null', method: 'POST', url: '/v1/sweeps', payload: withParams({ epochs: { values: [null] } }), status: 400, field: 'body.parameters.epochs' },
   { name: 'sweeps: empty values list', method: 'POST', url: '/v1/sweeps', payload: withParams({ seed: { values: [] } }), status: 400, field: 'body.parameters.seed.values' },
-  { name: 'sweeps: parameter spec with both value and values', method: 'POST', url: '/v1/sweeps', payload: withParams({ seed: { value: 1, values: [1] } }), status: 400, field: 'body.parameters.seed' },
-  { name: 'sweeps: distribution in a grid', method: 'POST', url: '/v1/sweeps', payload: withParams({ lr: { distribution: 'uniform', min: 0.01, max: 0.1 } }), status: 400, field: 'body.parameters.lr' },
+  { name: 'sweeps: parameter spec with both value and values', method: 'POST', url: '/v1/sweeps', payload: withParams({ seed: { value: 1, values: [1] } }), status: 400, field: 'body.parameters.seed.values' },
+  { name: 'sweeps: distribution in a grid', method: 'POST', url: '/v1/sweeps', payload: withParams({ lr: { distribution: 'uniform', min: 0.01, max: 0.1 } }), status: 400, field: 'body.parameters.lr.distribution' },
   { name: 'sweeps: uniform min above max', method: 'POST', url: '/v1/sweeps', payload: sweep({ method: 'random', run_cap: 2, parameters: { model: { value: 'cnn' }, epochs: { value: 1 }, lr: { distribution: 'uniform', min: 0.5, max: 0.1 } } }), status: 400, field: 'body.parameters.lr.max' },
   { name: 'sweeps: log_uniform_values from 0', method: 'POST', url: '/v1/sweeps', payload: sweep({ method: 'random', run_cap: 2, parameters: { model: { value: 'cnn' }, epochs: { value: 1 }, lr: { distribution: 'log_uniform_values', min: 0, max: 0.1 } } }), status: 400, field: 'body.parameters.lr.min' },
   { name: 'sweeps: int_uniform over model', method: 'POST', url: '/v1/sweeps', payload: sweep({ method: 'random', run_cap: 2, parameters: { model: { distribution: 'int_uniform', min: 1, max: 3 }, epochs: { value: 1 }, lr: { value: 0.1 } } }), status: 400, field: 'body.parameters.model' },
@@ -165,10 +175,10 @@ const rows: Row[] = [
   { name: 'sweeps: form-encoded', method: 'POST', url: '/v1/sweeps', payload: 'name=x&method=grid', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, field: 'body' },
 
   // POST /v1/sweeps (YAML)
-  { name: 'yaml: lr .nan', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: .nan}'), headers: yaml, status: 400, field: 'body.parameters.lr' },
-  { name: 'yaml: epochs .inf', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: 0.1}').replace('epochs: {value: 1}', 'epochs: {value: .inf}'), headers: yaml, status: 400, field: 'body.parameters.epochs' },
-  { name: 'yaml: lr -.inf in values', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {values: [0.1, -.inf]}'), headers: yaml, status: 400, field: 'body.parameters.lr' },
-  { name: 'yaml: lr 1e309', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: 1e309}'), headers: yaml, status: 400, field: 'body.parameters.lr' },
+  { name: 'yaml: lr .nan', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: .nan}'), headers: yaml, status: 400, field: 'body.parameters.lr.value' },
+  { name: 'yaml: epochs .inf', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: 0.1}').replace('epochs: {value: 1}', 'epochs: {value: .inf}'), headers: yaml, status: 400, field: 'body.parameters.epochs.value' },
+  { name: 'yaml: lr -.inf in values', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {values: [0.1, -.inf]}'), headers: yaml, status: 400, field: 'body.parameters.lr.values.1' },
+  { name: 'yaml: lr 1e309', method: 'POST', url: '/v1/sweeps', payload: yamlSweep('  lr: {value: 1e309}'), headers: yaml, status: 400, field: 'body.parameters.lr.value' },
   {
     name: 'yaml: billion laughs',
     method: 'POST',

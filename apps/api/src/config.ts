@@ -45,6 +45,17 @@ export const ApiEnv = z.object({
     .optional(),
   /** Entries another consumer read and left unacknowledged this long are taken over (it died). */
   INGEST_CLAIM_IDLE_MS: env.intFromEnv(100).default(10_000),
+  /**
+   * Lifetime of the ingesting API's lease on REDIS_PREFIX (renewed every third of it). A successor on
+   * the same database takes over this long after a holder died on another host; at once on this host.
+   */
+  API_LEASE_TTL_MS: env.intFromEnv(300, 600_000).default(15_000),
+  /** Acknowledged entries kept in the events stream; nothing unacknowledged is ever trimmed. */
+  EVENTS_RETAIN_ACKED: env.intFromEnv(0).default(10_000),
+  /** How often the ingester trims the events stream and measures its backlog. */
+  EVENTS_TRIM_EVERY_MS: env.intFromEnv(100).default(5_000),
+  /** Warn in the log while the oldest unacknowledged event is older than this. */
+  INGEST_BACKLOG_WARN_MS: env.intFromEnv(1000).default(60_000),
   /** Run the ingester in this process (turn off to run API replicas that only serve reads). */
   INGEST_ENABLED: env.booleanFromEnv.default(true),
 });

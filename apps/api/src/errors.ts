@@ -35,9 +35,11 @@ export function zodIssues(error: z.ZodError, location: string): FieldIssue[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: `${path}.${key}`, message: 'unknown field' }));
     }
-    if (issue.code === 'invalid_union') {
-      // A parameter spec matched none of the union's shapes: say what the shapes are.
-      return [{ field: path, message: 'must be {value}, {values: [...]} or {distribution, min, max}' }];
+    if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
+      // A union without its own message (a parameter spec's is specific): say what the shapes are.
+      return [
+        { field: path, message: 'must be {value}, {values: [...]}, {min, max} or {distribution, ...}' },
+      ];
     }
     return [{ field: path, message: issue.message }];
   });

@@ -1,4 +1,5 @@
 import { ConfigError, createLogger } from '@sweeplab/shared';
+import { LeaseRefusedError } from './api-lease.ts';
 import { loadApiConfig } from './config.ts';
 import { startApi } from './start-api.ts';
 
@@ -13,7 +14,17 @@ try {
   throw err;
 }
 const logger = createLogger('api', config.LOG_LEVEL);
-const api = await startApi(config, logger);
+let api: Awaited<ReturnType<typeof startApi>>;
+try {
+  api = await startApi(config, logger);
+} catch (err) {
+  if (err instanceof LeaseRefusedError) {
+    logger.fatal({ reason: err.message }, 'refusing to start: another API holds this REDIS_PREFIX');
+    console.error(`api: refusing to start.\n${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down');

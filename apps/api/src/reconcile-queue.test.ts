@@ -21,7 +21,7 @@ test('queued runs without a job are enqueued again, with their parameters', asyn
   createRun(api.db, { id, params });
   assert.deepEqual(await reconcileQueue(api.ctx), { requeued: [id], failed: [] });
   const job = await api.ctx.queue.queue.getJob(id);
-  assert.deepEqual(job?.data, { run_id: id, sweep_id: null, params });
+  assert.deepEqual(job?.data, { schema_version: 1, run_id: id, sweep_id: null, params });
   assert.deepEqual(
     await reconcileQueue(api.ctx),
     { requeued: [], failed: [] },

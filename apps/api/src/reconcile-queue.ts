@@ -1,5 +1,5 @@
 import { getRun, getSweep, listQueuedRunIds, listRuns, setRunStatus } from '@sweeplab/db';
-import { runParamsFromRow, SweepMetric, type TrainJobPayload } from '@sweeplab/shared';
+import { ResolvedMetric, runParamsFromRow, type TrainJobPayload } from '@sweeplab/shared';
 import type { ApiContext } from './api-context.ts';
 
 export interface ReconcileResult {
@@ -9,11 +9,11 @@ export interface ReconcileResult {
   failed: string[];
 }
 
-function payloadOf(ctx: ApiContext, id: string): TrainJobPayload | null {
+function payloadOf(ctx: ApiContext, id: string): Omit<TrainJobPayload, 'schema_version'> | null {
   const run = getRun(ctx.db, id);
   if (!run) return null;
   const sweep = run.sweep_id ? getSweep(ctx.db, run.sweep_id) : undefined;
-  const metric = SweepMetric.safeParse({ name: sweep?.metric_name, goal: sweep?.metric_goal }).data;
+  const metric = ResolvedMetric.safeParse({ name: sweep?.metric_name, goal: sweep?.metric_goal }).data;
   return {
     run_id: id,
     sweep_id: run.sweep_id,

@@ -54,6 +54,7 @@ export const SweepDetail = SweepRecord.extend({ runs: z.array(RunRecord) })
   .meta({ id: 'SweepDetail', description: 'A sweep, its counts by status and its runs' });
 
 export const CreatedSweep = SweepRow.extend({
+  warnings: z.array(z.string()).describe('W&B keys accepted without effect or mapped to ours, one line each'),
   runs: z.array(
     z.object({
       id: z.string(),

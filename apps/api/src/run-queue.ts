@@ -1,4 +1,9 @@
-import type { Logger, RedisKeys, TrainJobPayload } from '@sweeplab/shared';
+import {
+  type Logger,
+  type RedisKeys,
+  TRAIN_JOB_SCHEMA_VERSION,
+  type TrainJobPayload,
+} from '@sweeplab/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -25,12 +30,12 @@ export class RunQueue {
     this.queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
   }
 
-  async enqueue(payloads: readonly TrainJobPayload[]): Promise<void> {
+  async enqueue(payloads: readonly Omit<TrainJobPayload, 'schema_version'>[]): Promise<void> {
     if (payloads.length === 0) return;
     await this.queue.addBulk(
       payloads.map((data) => ({
         name: 'train',
-        data,
+        data: { schema_version: TRAIN_JOB_SCHEMA_VERSION, ...data } satisfies TrainJobPayload,
         opts: {
           jobId: data.run_id,
           attempts: this.options.attempts,

@@ -10,9 +10,20 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Opens and migrates the database, connects Redis, starts the ingester, reconciles, and listens. */
+/**
+ * Opens and migrates the database, connects Redis, takes the prefix's lease (or refuses to start with
+ * LeaseRefusedError), starts the ingester, reconciles, and listens.
+ */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
   const ctx = createApiContext(config, logger);
+  try {
+    if (ctx.ingester) await ctx.lease?.acquire();
+    else await ctx.lease?.checkCompatible();
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
+  logger.info({ lease: ctx.lease?.holder, ingesting: ctx.ingester !== null }, 'prefix lease checked');
   await ctx.ingester?.start();
   await reconcileQueue(ctx);
   ctx.sweepController.start();

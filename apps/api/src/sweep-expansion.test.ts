@@ -107,11 +107,11 @@ test('the sweep schema refuses what it cannot honour', () => {
   const r = SweepConfig.safeParse({
     name: 'x',
     method: 'random',
-    parameters: { learning_rate: { value: 1 } },
+    parameters: { dropout: { value: 0.5 } },
   });
   assert.equal(r.success, false);
   const paths = r.error?.issues.map((i) => i.path.join('.')) ?? [];
-  assert.ok(paths.includes('parameters.learning_rate'));
+  assert.ok(paths.includes('parameters.dropout'));
   // A random sweep without run_cap is open-ended (proposed until DELETE), as in W&B.
   assert.equal(
     SweepConfig.safeParse({ name: 'x', method: 'random', parameters: { lr: { value: 1 } } }).success,

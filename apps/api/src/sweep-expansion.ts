@@ -1,9 +1,16 @@
 import {
   createPrng,
+  describeSpec,
+  gridValueCount,
+  gridValues,
   type ParameterSpec,
+  type ParameterValue,
   type RunParams,
+  runParameterSpecs,
   runParamsSchema,
   type SweepConfig,
+  type SweepParameterName,
+  sampleParameters,
 } from '@sweeplab/shared';
 import { type FieldIssue, validationError, zodIssues } from './errors.ts';
 
@@ -12,43 +19,28 @@ export interface ExpansionLimits {
   maxRunsPerSweep: number;
 }
 
-type Scalar = string | number | boolean | null;
-
-function choices(spec: ParameterSpec): Scalar[] | null {
-  if ('value' in spec) return [spec.value];
-  if ('values' in spec) return spec.values;
-  return null;
-}
-
-function sample(spec: ParameterSpec, rand: () => number): Scalar {
-  const options = choices(spec);
-  if (options) return options[Math.floor(rand() * options.length)] ?? null;
-  if (!('min' in spec)) return null;
-  const { min, max } = spec;
-  switch (spec.distribution) {
-    case 'uniform':
-      return min + rand() * (max - min);
-    case 'log_uniform_values':
-      return Math.exp(Math.log(min) + rand() * (Math.log(max) - Math.log(min)));
-    case 'int_uniform':
-      return Math.floor(min + rand() * (Math.floor(max) - Math.ceil(min) + 1)) + (Math.ceil(min) - min);
-  }
-}
+/** A file that does not sweep `model` trains the reference network (sweepWarnings says so). */
+const DEFAULT_MODEL: ParameterSpec = { distribution: 'constant', value: 'resnet' };
 
 /**
  * Expands a W&B-style sweep into the parameters of each run: the cartesian product for `grid`, or
- * `run_cap` independent samples for `random`. Every run's parameters are validated like a single
- * POST /v1/runs body; an expansion past MAX_RUNS_PER_SWEEP is refused before anything is built.
+ * `run_cap` independent samples for `random`. W&B names are mapped to ours (learning_rate → lr). Every
+ * run's parameters are validated like a single POST /v1/runs body, and errors name the parameter as the
+ * user wrote it (with the distribution a bad sample came from); an expansion past MAX_RUNS_PER_SWEEP is
+ * refused before anything is built.
  */
 export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunParams[] {
   const schema = runParamsSchema({ maxEpochs: limits.maxEpochs });
-  const names = Object.keys(config.parameters);
-  let combos: Record<string, Scalar>[];
+  const { specs, renamed } = runParameterSpecs(config.parameters);
+  if (!specs.model) specs.model = DEFAULT_MODEL;
+  const written = new Map<string, string>(renamed.map((r) => [r.to, r.from]));
+  const names = Object.keys(specs) as SweepParameterName[];
+  const spec = (name: SweepParameterName) => specs[name] as ParameterSpec;
+  let combos: Record<string, ParameterValue>[];
 
   if (config.method === 'grid') {
     let total = 1;
-    for (const name of names) total *= choices(config.parameters[name] as ParameterSpec)?.length ?? 1;
-    const cap = Math.min(limits.maxRunsPerSweep, config.run_cap ?? Number.POSITIVE_INFINITY);
+    for (const name of names) total *= gridValueCount(spec(name)) ?? 1;
     if (total > limits.maxRunsPerSweep) {
       throw validationError([
         {
@@ -57,9 +49,10 @@ export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunPa
         },
       ]);
     }
+    const cap = Math.min(limits.maxRunsPerSweep, config.run_cap ?? Number.POSITIVE_INFINITY);
     combos = [{}];
     for (const name of names) {
-      const values = choices(config.parameters[name] as ParameterSpec) ?? [];
+      const values = gridValues(spec(name));
       combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
     }
     combos = combos.slice(0, cap);
@@ -74,7 +67,7 @@ export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunPa
     const prng = createPrng(config.sampler_seed ?? 0, 'sweep-sampler');
     const rand = () => prng.next();
     combos = Array.from({ length: runCap }, () =>
-      Object.fromEntries(names.map((name) => [name, sample(config.parameters[name] as ParameterSpec, rand)])),
+      sampleParameters(specs as Record<string, ParameterSpec>, rand),
     );
   }
 
@@ -84,12 +77,23 @@ export function expandSweep(config: SweepConfig, limits: ExpansionLimits): RunPa
   for (const combo of combos) {
     const parsed = schema.safeParse(combo);
     if (!parsed.success) {
-      // Report each offending parameter once, under the name the user wrote.
       for (const issue of zodIssues(parsed.error, 'body.parameters')) {
-        const key = `${issue.field}|${issue.message}`;
+        const ours = issue.field.split('.')[2] as SweepParameterName | undefined;
+        const original = ours ? written.get(ours) : undefined;
+        const field = original
+          ? issue.field.replace(`body.parameters.${ours}`, `body.parameters.${original}`)
+          : issue.field;
+        const from = ours ? specs[ours] : undefined;
+        // A sampled value says where it came from; a listed value speaks for itself.
+        const message =
+          from && gridValueCount(from) === null
+            ? `${issue.message} (sampled ${JSON.stringify(combo[ours as string])} from ${describeSpec(from)})`
+            : issue.message;
+        // Report each offending parameter once.
+        const key = `${field}|${issue.message}`;
         if (!seen.has(key)) {
           seen.add(key);
-          issues.push(issue);
+          issues.push({ field, message });
         }
       }
       continue;

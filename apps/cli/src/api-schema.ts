@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Redis and the database are reachable */
+        /** Redis and the database are reachable and this API holds its lease on the prefix; also reports events kept in the dead-letter stream */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -134,7 +134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The metrics table: one row per run × epoch with the run parameters (JSON or CSV), paginated */
+        /** The metrics table: one row per run × epoch with the run parameters (JSON or CSV), paginated; any run parameter filters by exact value */
         get: operations["listMetrics"];
         put?: never;
         post?: never;
@@ -259,6 +259,8 @@ export interface components {
             metric_name: string | null;
             metric_goal: string | null;
             created_at: string;
+            /** @description W&B keys accepted without effect or mapped to ours, one line each */
+            warnings: string[];
             runs: {
                 id: string;
                 /** @enum {string} */
@@ -278,6 +280,7 @@ export interface components {
             val_acc: number;
             epoch_seconds: number;
             images_per_second: number;
+            epoch_lr: number | null;
             recorded_at: string;
         };
         /** @description An error: its code, a message and the fields at fault */
@@ -319,6 +322,14 @@ export interface components {
             epochs: number;
             train_subset: number | null;
             val_subset: number | null;
+            optimizer: string;
+            nesterov: boolean;
+            weight_decay: number;
+            lr_schedule: string;
+            lr_step_epochs: number | null;
+            lr_gamma: number;
+            warmup_epochs: number;
+            depth: number;
             run_id: string;
             epoch: number;
             train_loss: number;
@@ -327,6 +338,7 @@ export interface components {
             val_acc: number;
             epoch_seconds: number;
             images_per_second: number;
+            epoch_lr: number | null;
         };
         /** @description ready is true when Redis and the database answer */
         Readiness: {
@@ -352,6 +364,14 @@ export interface components {
             momentum: number;
             train_subset: number | null;
             val_subset: number | null;
+            optimizer: string;
+            nesterov: boolean;
+            weight_decay: number;
+            lr_schedule: string;
+            lr_step_epochs: number | null;
+            lr_gamma: number;
+            warmup_epochs: number;
+            depth: number;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -389,6 +409,14 @@ export interface components {
             momentum: number;
             train_subset: number | null;
             val_subset: number | null;
+            optimizer: string;
+            nesterov: boolean;
+            weight_decay: number;
+            lr_schedule: string;
+            lr_step_epochs: number | null;
+            lr_gamma: number;
+            warmup_epochs: number;
+            depth: number;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -632,6 +660,27 @@ export interface operations {
                     epochs: number;
                     train_subset?: number | null;
                     val_subset?: number | null;
+                    /**
+                     * @default sgd
+                     * @enum {string}
+                     */
+                    optimizer?: "sgd" | "adam" | "adamw" | "rmsprop";
+                    /** @default false */
+                    nesterov?: boolean;
+                    /** @default 0 */
+                    weight_decay?: number;
+                    /**
+                     * @default constant
+                     * @enum {string}
+                     */
+                    lr_schedule?: "constant" | "step" | "cosine";
+                    lr_step_epochs?: number | null;
+                    /** @default 0.1 */
+                    lr_gamma?: number;
+                    /** @default 0 */
+                    warmup_epochs?: number;
+                    /** @default 1 */
+                    depth?: number;
                 };
             };
         };
@@ -822,34 +871,18 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    name?: string;
                     description?: string;
                     /** @enum {string} */
                     method: "grid" | "random" | "bayes";
                     metric?: {
+                        name: string;
                         /** @enum {string} */
-                        name: "val_acc" | "val_loss" | "train_loss" | "train_acc";
-                        /**
-                         * @default maximize
-                         * @enum {string}
-                         */
                         goal?: "maximize" | "minimize";
+                        target?: number;
                     };
                     parameters: {
-                        [key: string]: {
-                            value: number | string | boolean | null;
-                        } | {
-                            values: (number | string | boolean | null)[];
-                        } | {
-                            /** @enum {string} */
-                            distribution: "categorical";
-                            values: (number | string | boolean | null)[];
-                        } | {
-                            /** @enum {string} */
-                            distribution: "uniform" | "log_uniform_values" | "int_uniform";
-                            min: number;
-                            max: number;
-                        };
+                        [key: string]: unknown;
                     };
                     run_cap?: number;
                     program?: string;
@@ -1022,10 +1055,24 @@ export interface operations {
         parameters: {
             query?: {
                 sweep_id?: string;
+                status?: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
                 model?: "cnn" | "resnet" | "plain";
                 dataset?: "mnist" | "fashion-mnist";
-                status?: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
                 lr?: number;
+                batch_size?: number;
+                momentum?: number;
+                seed?: number;
+                epochs?: number;
+                train_subset?: number;
+                val_subset?: number;
+                optimizer?: "sgd" | "adam" | "adamw" | "rmsprop";
+                nesterov?: "true" | "false";
+                weight_decay?: number;
+                lr_schedule?: "constant" | "step" | "cosine";
+                lr_step_epochs?: number;
+                lr_gamma?: number;
+                warmup_epochs?: number;
+                depth?: number;
                 format?: "json" | "csv";
                 limit?: number;
                 offset?: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { RunParams, type TrainJobPayload } from '@sweeplab/shared';
+import { RunParams, TRAIN_JOB_SCHEMA_VERSION, type TrainJobPayload } from '@sweeplab/shared';
 import { TrainingChild, TrainingChildError } from './child.ts';
 import { encodeSyntheticCheckpoint } from './synthetic-trainer.ts';
 
@@ -18,6 +18,7 @@ after(() => {
 
 function payload(epochs: number): TrainJobPayload {
   return {
+    schema_version: TRAIN_JOB_SCHEMA_VERSION,
     run_id: 'run_child_test',
     sweep_id: null,
     params: RunParams.parse({ model: 'cnn', lr: 0.1, epochs }),

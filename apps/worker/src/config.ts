@@ -31,6 +31,11 @@ export const WorkerEnv = z.object({
   WORKER_HEARTBEAT_MS: env.intFromEnv(100).default(5_000),
   /** On SIGTERM/SIGINT, how long running children get to stop before they are killed. */
   WORKER_SHUTDOWN_GRACE_MS: env.intFromEnv(100).default(10_000),
+  /**
+   * A job whose payload schema version this worker does not understand (written by an API of another
+   * version) goes back to the queue for this long, for a worker that does; it is never trained.
+   */
+  WORKER_VERSION_MISMATCH_DELAY_MS: env.intFromEnv(100).default(10_000),
   /** How long a checkpoint of an unfinished run is kept in Redis. */
   CHECKPOINT_TTL_MS: env.intFromEnv(60_000).default(7 * 24 * 3600 * 1000),
   /**

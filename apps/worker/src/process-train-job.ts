@@ -3,11 +3,13 @@ import {
   codeVersion,
   type EpochMetrics,
   type Logger,
+  payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
+  TRAIN_JOB_SCHEMA_VERSION,
   TrainJobPayload,
 } from '@sweeplab/shared';
-import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
@@ -43,6 +45,7 @@ export interface RunningRun {
  */
 export async function processTrainJob(job: Job, token: string | undefined, slot: Slot, ctx: JobContext) {
   const runId = job.id ?? 'unknown';
+  await handBackIfOtherVersion(job, token, runId, ctx);
   const claim = await ctx.runState.claim(runId);
   const payload = await parsePayloadOrFail(job, runId, claim.attempt, ctx);
   const log = ctx.logger.child({
@@ -100,6 +103,24 @@ interface Attempt {
   log: Logger;
   /** The fields every event of this attempt carries. */
   base: () => { run_id: string; attempt: number; worker_id: string; at: number };
+}
+
+/**
+ * A payload of another schema version was written by an API of another version (a rolling upgrade):
+ * training it half-understood would record results for parameters nobody asked for. It goes back to
+ * the queue, untouched and without counting as an attempt, for a worker that understands it; the run
+ * stays queued, and the log names both versions.
+ */
+async function handBackIfOtherVersion(job: Job, token: string | undefined, runId: string, ctx: JobContext) {
+  const version = payloadSchemaVersion(job.data);
+  if (version === 'invalid' || version === TRAIN_JOB_SCHEMA_VERSION) return;
+  ctx.logger.warn(
+    { jobId: job.id, runId, payloadVersion: version, workerVersion: TRAIN_JOB_SCHEMA_VERSION },
+    `job payload schema version ${version} is not the one this worker understands ` +
+      `(${TRAIN_JOB_SCHEMA_VERSION}); leaving it for a worker of that version`,
+  );
+  await job.moveToDelayed(Date.now() + ctx.config.WORKER_VERSION_MISMATCH_DELAY_MS, token);
+  throw new DelayedError();
 }
 
 /** The job's payload; poison input (written to the queue by something other than the API) fails once. */

@@ -1,4 +1,4 @@
-import type { RedisKeys, RunEvent } from '@sweeplab/shared';
+import { type RedisKeys, type RunEvent, serializeRunEvent } from '@sweeplab/shared';
 import type { Redis } from 'ioredis';
 
 export interface StoredCheckpoint {
@@ -26,26 +26,26 @@ local cancelled = redis.call('EXISTS', KEYS[4])
 if tonumber(ARGV[1]) < current then return {0, cancelled, 0} end
 redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[5])
+redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
 local artifacts = 0
-if ARGV[9] ~= '' then
-  local value = tonumber(ARGV[7])
+if ARGV[8] ~= '' then
+  local value = tonumber(ARGV[6])
   local best = tonumber(redis.call('HGET', KEYS[5], 'value') or '')
   local better = value ~= nil and value == value and (best == nil or
-    (ARGV[8] == 'minimize' and value < best) or (ARGV[8] ~= 'minimize' and value > best))
+    (ARGV[7] == 'minimize' and value < best) or (ARGV[7] ~= 'minimize' and value > best))
   if better then
-    redis.call('HSET', KEYS[5], 'epoch', ARGV[2], 'value', ARGV[7])
+    redis.call('HSET', KEYS[5], 'epoch', ARGV[2], 'value', ARGV[6])
     redis.call('PEXPIRE', KEYS[5], ARGV[4])
     redis.call('HSET', KEYS[6], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
     redis.call('PEXPIRE', KEYS[6], ARGV[4])
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[9])
+    redis.call('XADD', KEYS[3], '*', 'e', ARGV[8])
     artifacts = artifacts + 1
   end
 end
-if ARGV[10] ~= '' then
+if ARGV[9] ~= '' then
   redis.call('HSET', KEYS[7], 'attempt', ARGV[1], 'epoch', ARGV[2], 'data', ARGV[3])
   redis.call('PEXPIRE', KEYS[7], ARGV[4])
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[10])
+  redis.call('XADD', KEYS[3], '*', 'e', ARGV[9])
   artifacts = artifacts + 1
 end
 return {1, cancelled, artifacts}
@@ -70,8 +70,6 @@ export class RunStateStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly checkpointTtlMs: number,
-    /** Approximate event-stream length kept (see EventPublisher). */
-    private readonly streamMaxLen = 1_000_000,
   ) {}
 
   /** Takes a new attempt for the run and reads what it starts from. */
@@ -127,12 +125,11 @@ export class RunStateStore {
       epoch,
       Buffer.from(data.buffer, data.byteOffset, data.byteLength),
       this.checkpointTtlMs,
-      JSON.stringify(event),
-      this.streamMaxLen,
+      serializeRunEvent(event),
       String(artifacts?.metricValue ?? ''),
       artifacts?.goal ?? 'maximize',
-      artifacts ? JSON.stringify(artifacts.best) : '',
-      artifacts?.final ? JSON.stringify(artifacts.final) : '',
+      artifacts ? serializeRunEvent(artifacts.best) : '',
+      artifacts?.final ? serializeRunEvent(artifacts.final) : '',
     )) as [number, number, number];
     return { stored: stored === 1, cancelled: cancelled === 1, artifacts: published };
   }

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EpochMetrics, PermanentError, type RunParams, syntheticEpochMetrics } from '@sweeplab/shared';
+import {
+  type EpochMetrics,
+  learningRateAt,
+  PermanentError,
+  type RunParams,
+  syntheticEpochMetrics,
+} from '@sweeplab/shared';
 
 /**
  * A stand-in for training that costs a fixed time per epoch and no compute, so benchmarks and fault
@@ -32,6 +38,7 @@ export async function trainSynthetic(options: {
       ...syntheticEpochMetrics(params, epoch),
       epoch_seconds: seconds,
       images_per_second: seconds > 0 ? (params.train_subset ?? 60_000) / seconds : 0,
+      epoch_lr: learningRateAt(params, epoch),
     };
     await options.onEpoch(metrics, encodeSyntheticCheckpoint(epoch));
   }

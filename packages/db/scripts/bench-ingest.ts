@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent } from '@sweeplab/shared';
+import { REFERENCE_RECIPE, type RunEvent } from '@sweeplab/shared';
 import {
   applyRunEvents,
   closeDatabase,
@@ -65,6 +65,7 @@ function benchOnce(batchSize: number, rows: number): { seconds: number; rows: nu
           batch_size: 64,
           seed: r,
           momentum: 0,
+          ...REFERENCE_RECIPE,
         },
       })),
     });

@@ -7,7 +7,7 @@ import { countEpochRows, getRun } from './read-runs.ts';
 import { setRunStatus } from './run-status.ts';
 import { ev, params, T0, testDb } from './test-db.ts';
 
-const none = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+const none = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0, unknownAt: [] };
 
 test('a run goes queued → running → completed with its epochs, timestamps as ISO text', () => {
   const t = testDb('events-lifecycle');
@@ -184,12 +184,12 @@ test('the event path follows the one state machine: takeover by a newer attempt,
   }
 });
 
-test('events for unknown runs are counted and skipped; the rest of the batch applies', () => {
+test('events for unknown runs are counted, located and skipped; the rest of the batch applies', () => {
   const t = testDb('events-unknown');
   try {
     createRun(t.db, { id: 'r1', params: params() });
-    const r = applyRunEvents(t.db, [ev.started('ghost'), ev.epoch('ghost', 1), ev.started('r1')]);
-    assert.deepEqual(r, { ...none, applied: 1, unknown: 2 });
+    const r = applyRunEvents(t.db, [ev.started('ghost'), ev.started('r1'), ev.epoch('ghost', 1)]);
+    assert.deepEqual(r, { ...none, applied: 1, unknown: 2, unknownAt: [0, 2] });
     assert.deepEqual(applyRunEvents(t.db, []), none);
   } finally {
     t.close();

@@ -1,10 +1,4 @@
-import {
-  canTransition,
-  EPOCH_METRIC_FIELDS,
-  pickFields,
-  type RunEvent,
-  type RunStatus,
-} from '@sweeplab/shared';
+import { canTransition, EPOCH_METRIC_FIELDS, type RunEvent, type RunStatus } from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
@@ -21,6 +15,8 @@ export interface ApplyRunEventsResult {
   duplicates: number;
   /** Refused by the state machine, e.g. `completed` for a run already cancelled. */
   refused: number;
+  /** Positions in the batch of the `unknown` events, so the caller can keep them rather than drop them. */
+  unknownAt: number[];
 }
 
 interface Statements {
@@ -76,11 +72,15 @@ function statements(client: Database.Database): Statements {
   return full;
 }
 
+function emptyResult(): ApplyRunEventsResult {
+  return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0, unknownAt: [] };
+}
+
 function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEventsResult {
-  const result: ApplyRunEventsResult = { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  const result = emptyResult();
   // Runs touched by this batch, kept current as events apply, so a batch of epochs reads each run once.
   const known = new Map<string, KnownRun | null>();
-  for (const event of events) {
+  for (const [position, event] of events.entries()) {
     let run = known.get(event.run_id);
     if (run === undefined) {
       const row = s.selectRun.get(event.run_id);
@@ -89,6 +89,7 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
     }
     if (run === null) {
       result.unknown++;
+      result.unknownAt.push(position);
       continue;
     }
     if (event.attempt < run.attempt) {
@@ -154,7 +155,8 @@ function applyEpoch(s: BatchStatements, event: Extract<RunEvent, { type: 'epoch'
     run_id: event.run_id,
     epoch: m.epoch,
     attempt: event.attempt,
-    ...pickFields(m, EPOCH_METRIC_FIELDS),
+    // A metric an older worker does not send (lr) is stored as null.
+    ...Object.fromEntries(EPOCH_METRIC_FIELDS.map((f) => [f, m[f] ?? null])),
     recorded_at: at,
   };
   if (s.insertEpoch.run(row).changes === 1) return 'applied';
@@ -188,6 +190,6 @@ function applyFinished(
  * superseded attempts. Safe to call again with the same events.
  */
 export function applyRunEvents(db: Db, events: readonly RunEvent[]): ApplyRunEventsResult {
-  if (events.length === 0) return { applied: 0, fenced: 0, unknown: 0, duplicates: 0, refused: 0 };
+  if (events.length === 0) return emptyResult();
   return statements(db.$client).batch(events);
 }

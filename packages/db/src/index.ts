@@ -1,6 +1,7 @@
 export * from './apply-run-events.ts';
 export * from './artifacts.ts';
 export * from './create-runs.ts';
+export * from './database-identity.ts';
 export * from './early-stops.ts';
 export * from './metrics-csv.ts';
 export * from './migrate.ts';

@@ -1,7 +1,7 @@
 import { METRICS_COLUMNS, type MetricsRow } from './query-metrics.ts';
 
 /** RFC 4180: a field is quoted when it holds a comma, quote, CR or LF; quotes inside are doubled. */
-export function csvField(value: string | number | null | undefined): string {
+export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import { applyRunEvents } from './apply-run-events.ts';
 import { createRun, createSweep } from './create-runs.ts';
 import { csvField, metricsToCsv } from './metrics-csv.ts';
@@ -49,6 +50,7 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       epochs: 3,
       train_subset: null,
       val_subset: null,
+      ...REFERENCE_RECIPE,
       status: 'running',
       epoch: 1,
       train_loss: 1,
@@ -57,6 +59,7 @@ test('queryMetrics filters by sweep, model, dataset, status and lr, with the run
       val_acc: 0.9,
       epoch_seconds: 2,
       images_per_second: 1000,
+      epoch_lr: null,
     } satisfies MetricsRow);
   } finally {
     t.close();
@@ -92,9 +95,10 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     const { rows } = queryMetrics(t.db, { runId: 'cnn-a', limit: 1 });
     assert.equal(
       metricsToCsv(rows),
-      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,epochs,train_subset,val_subset,status,epoch,' +
-        'train_loss,train_acc,val_loss,val_acc,epoch_seconds,images_per_second\r\n' +
-        'cnn-a,s1,cnn,mnist,0.1,64,0,0,3,,,running,1,1,0.5,0.4,0.9,2,1000\r\n',
+      'run_id,sweep_id,model,dataset,lr,batch_size,momentum,seed,epochs,train_subset,val_subset,' +
+        'optimizer,nesterov,weight_decay,lr_schedule,lr_step_epochs,lr_gamma,warmup_epochs,depth,status,epoch,' +
+        'train_loss,train_acc,val_loss,val_acc,epoch_seconds,images_per_second,epoch_lr\r\n' +
+        'cnn-a,s1,cnn,mnist,0.1,64,0,0,3,,,sgd,false,0,constant,,0.1,0,1,running,1,1,0.5,0.4,0.9,2,1000,\r\n',
     );
     const single = queryMetrics(t.db, { runId: 'fashion', limit: 1 }).rows;
     assert.match(metricsToCsv(single), /\r\nfashion,,cnn,fashion-mnist,/);
@@ -104,6 +108,53 @@ test('metricsToCsv writes a header and one CRLF line per row; fields are quoted 
     assert.equal(csvField('cr\r'), '"cr\r"');
     assert.equal(csvField(null), '');
     assert.equal(csvField(0.001), '0.001');
+  } finally {
+    t.close();
+  }
+});
+
+test('recipe parameters are stored, filterable, and each epoch keeps the lr it trained at', () => {
+  const t = testDb('metrics-recipe');
+  try {
+    createRun(t.db, {
+      id: 'adam-cos',
+      params: params({
+        model: 'resnet',
+        optimizer: 'adamw',
+        weight_decay: 0.01,
+        lr_schedule: 'cosine',
+        warmup_epochs: 1,
+        depth: 2,
+      }),
+    });
+    createRun(t.db, { id: 'sgd-ref', params: params({ model: 'resnet' }) });
+    const epoch = (run: string, e: number, lr: number) => {
+      const event = ev.epoch(run, e);
+      if (event.type === 'epoch') event.metrics.epoch_lr = lr;
+      return event;
+    };
+    applyRunEvents(t.db, [
+      ev.started('adam-cos'),
+      epoch('adam-cos', 1, 0.05),
+      epoch('adam-cos', 2, 0.1),
+      ev.started('sgd-ref'),
+      ev.epoch('sgd-ref', 1),
+    ]);
+    const adam = queryMetrics(t.db, { optimizer: 'adamw', depth: 2, lr_schedule: 'cosine', limit: 10 });
+    assert.equal(adam.total, 2);
+    assert.deepEqual(
+      adam.rows.map((r) => [r.run_id, r.epoch, r.epoch_lr, r.weight_decay, r.warmup_epochs, r.nesterov]),
+      [
+        ['adam-cos', 1, 0.05, 0.01, 1, false],
+        ['adam-cos', 2, 0.1, 0.01, 1, false],
+      ],
+    );
+    const reference = queryMetrics(t.db, { optimizer: 'sgd', depth: 1, limit: 10 }).rows;
+    assert.deepEqual(
+      reference.map((r) => [r.run_id, r.epoch_lr]),
+      [['sgd-ref', null]],
+      'an epoch event without lr (an older worker) stores null',
+    );
   } finally {
     t.close();
   }

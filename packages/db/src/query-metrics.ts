@@ -8,7 +8,7 @@ import {
   type RunStatus,
   type StoredRunParams,
 } from '@sweeplab/shared';
-import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './open-database.ts';
 import { epochMetrics, runs } from './schema.ts';
 
@@ -41,17 +41,19 @@ const SELECTION = {
   ...pickFields(epochMetrics, EPOCH_METRIC_FIELDS),
 };
 
-export interface MetricsFilter {
+/**
+ * Any run parameter filters by exact match on the stored value (the same literal the run was submitted
+ * with, e.g. `lr: 0.1`, `optimizer: 'adam'`, `depth: 3`).
+ */
+export type MetricsFilter = Partial<StoredRunParams> & {
   sweepId?: string;
   runId?: string;
   model?: ModelName;
   dataset?: DatasetName;
   status?: RunStatus;
-  /** Exact match on the stored value (the same literal the run was submitted with). */
-  lr?: number;
   limit: number;
   offset?: number;
-}
+};
 
 export const MAX_METRICS_LIMIT = 100_000;
 
@@ -67,10 +69,11 @@ export function queryMetrics(db: Db, filter: MetricsFilter): { rows: MetricsRow[
   const conditions: SQL[] = [];
   if (filter.sweepId !== undefined) conditions.push(eq(runs.sweep_id, filter.sweepId));
   if (filter.runId !== undefined) conditions.push(eq(runs.id, filter.runId));
-  if (filter.model !== undefined) conditions.push(eq(runs.model, filter.model));
-  if (filter.dataset !== undefined) conditions.push(eq(runs.dataset, filter.dataset));
   if (filter.status !== undefined) conditions.push(eq(runs.status, filter.status));
-  if (filter.lr !== undefined) conditions.push(eq(runs.lr, filter.lr));
+  for (const field of RUN_PARAM_FIELDS) {
+    const value = filter[field];
+    if (value !== undefined) conditions.push(value === null ? isNull(runs[field]) : eq(runs[field], value));
+  }
   const where = and(...conditions);
 
   const rows = db

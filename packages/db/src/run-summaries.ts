@@ -45,5 +45,7 @@ export function runSummaries(db: Db, filter: { sweepId?: string; runId?: string 
     params.runId = filter.runId;
   }
   const sqlText = `${SUMMARY_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.queued_at, r.rowid`;
-  return db.$client.prepare(sqlText).all(params) as RunSummary[];
+  const rows = db.$client.prepare(sqlText).all(params) as RunSummary[];
+  // Raw SQL reads SQLite's 0/1; the row's boolean parameter is a boolean everywhere else.
+  return rows.map((r) => ({ ...r, nesterov: Boolean(r.nesterov) }));
 }

@@ -1,4 +1,4 @@
-import type { DatasetName, ModelName, RunStatus } from '@sweeplab/shared';
+import type { DatasetName, LrScheduleName, ModelName, OptimizerName, RunStatus } from '@sweeplab/shared';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /*
@@ -39,6 +39,16 @@ export const runs = sqliteTable(
     momentum: real('momentum').notNull(),
     train_subset: integer('train_subset'),
     val_subset: integer('val_subset'),
+    // Training recipe (issue #11); the defaults are the reference recipe, so older rows read as what ran.
+    optimizer: text('optimizer').$type<OptimizerName>().notNull().default('sgd'),
+    nesterov: integer('nesterov', { mode: 'boolean' }).notNull().default(false),
+    weight_decay: real('weight_decay').notNull().default(0),
+    lr_schedule: text('lr_schedule').$type<LrScheduleName>().notNull().default('constant'),
+    lr_step_epochs: integer('lr_step_epochs'),
+    lr_gamma: real('lr_gamma').notNull().default(0.1),
+    warmup_epochs: integer('warmup_epochs').notNull().default(0),
+    /** Residual blocks per stage (resnet/plain); 1 is the reference network. */
+    depth: integer('depth').notNull().default(1),
     status: text('status').$type<RunStatus>().notNull().default('queued'),
     /** Highest attempt seen for this run: the fencing token; events from lower attempts are ignored. */
     attempt: integer('attempt').notNull().default(0),
@@ -77,6 +87,8 @@ export const epochMetrics = sqliteTable(
     val_acc: real('val_acc').notNull(),
     epoch_seconds: real('epoch_seconds').notNull(),
     images_per_second: real('images_per_second').notNull(),
+    /** Learning rate the epoch trained at (after schedule and warmup); null for rows written before #11. */
+    epoch_lr: real('epoch_lr'),
     recorded_at: text('recorded_at').notNull(),
   },
   // The primary key doubles as the (run_id, epoch) unique index every metrics query walks.
@@ -164,6 +176,16 @@ export type Run = typeof runs.$inferSelect;
 export type NewRun = typeof runs.$inferInsert;
 export type EpochMetricsRow = typeof epochMetrics.$inferSelect;
 export type NewEpochMetricsRow = typeof epochMetrics.$inferInsert;
+
+/**
+ * Facts about the database file itself, one row per key. `database_id` (a UUID written by the
+ * migration that created this table) names the file for the API's lease in Redis, so two APIs on
+ * different files can tell each other apart.
+ */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 export type SweepSearch = typeof sweepSearches.$inferSelect;
 export type EarlyStop = typeof earlyStops.$inferSelect;
 export type Artifact = typeof artifacts.$inferSelect;

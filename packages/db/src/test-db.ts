@@ -1,6 +1,6 @@
 // Test support only (not exported from index.ts): a migrated database in a fresh temporary folder.
 import { join } from 'node:path';
-import type { RunEvent, RunParams } from '@sweeplab/shared';
+import { REFERENCE_RECIPE, type RunEvent, type RunParams } from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import { migrate } from './migrate.ts';
 import { closeDatabase, type Db, openDatabase } from './open-database.ts';
@@ -30,6 +30,7 @@ export function params(overrides: Partial<RunParams> = {}): RunParams {
     batch_size: 64,
     seed: 0,
     momentum: 0,
+    ...REFERENCE_RECIPE,
     ...overrides,
   };
 }

@@ -84,8 +84,9 @@ def main():
         logits_ok = diff <= a.logit_tolerance
         # How much the logits vary from image to image: a wrong layout would show up on this scale.
         spread = theirs.std(0).mean().item()
+        classes = len(set(theirs.argmax(1).tolist()))
         print(f'logits vs TF.js on {len(theirs)} images: max |diff| {diff:.2e} (image-to-image spread {spread:.2e}), '
-              f'same class {100 * same:.2f}% '
+              f'same class {100 * same:.2f}% ({classes} distinct classes predicted) '
               f"{'OK' if logits_ok else 'MISMATCH'} (tolerance {a.logit_tolerance:g})")
         ok = ok and logits_ok
     sys.exit(0 if ok else 1)

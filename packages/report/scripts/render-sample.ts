@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createPrng } from '@sweeplab/shared';
+import { createPrng, REFERENCE_RECIPE } from '@sweeplab/shared';
 import {
   buildReport,
   type ReportEpochRow,
@@ -75,6 +75,7 @@ function curve(model: string, seed: number, epochs: number, runId: string): Repo
       val_acc: valAcc,
       epoch_seconds: 60_000 / ips,
       images_per_second: ips,
+      epoch_lr: 0.1,
     });
   }
   return rows;
@@ -88,6 +89,7 @@ export function sampleInput(): ReportInput {
     lr: 0.1,
     batch_size: 64,
     momentum: 0,
+    ...REFERENCE_RECIPE,
     epochs: 30,
     train_subset: null,
     val_subset: null,

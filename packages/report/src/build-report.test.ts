@@ -192,3 +192,33 @@ test('the report is plain JSON and deterministic', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(a)), a);
   assert.equal(JSON.stringify(buildReport(fixtureInput())), JSON.stringify(a));
 });
+
+test('runs that differ in their recipe land in separate groups, models compared inside each', () => {
+  const input = fixtureInput();
+  // Re-run the lr 0.1 resnet and plain runs at depth 3 with adamw: a new condition of its own.
+  const deep = input.runs
+    .filter((r) => r.lr === 0.1 && (r.model === 'resnet' || r.model === 'plain'))
+    .map((r) => ({ ...r, id: `${r.id}-deep`, depth: 3, optimizer: 'adamw' as const, weight_decay: 0.01 }));
+  input.runs.push(...deep);
+  input.epochs.push(
+    ...input.epochs
+      .filter((e) => deep.some((d) => d.id === `${e.run_id}-deep`))
+      .map((e) => ({ ...e, run_id: `${e.run_id}-deep`, val_acc: e.val_acc - 0.1 })),
+  );
+  const report = buildReport(input);
+  const deepGroup = report.groups.find((g) => g.condition.depth === 3);
+  assert.ok(deepGroup, report.groups.map((g) => g.key).join('\n'));
+  assert.match(deepGroup.key, /\|optimizer=adamw\|weight_decay=0\.01\|depth=3$/);
+  assert.deepEqual(
+    deepGroup.models.map((m) => [m.model, m.parameters]),
+    [
+      ['resnet', 293_400],
+      ['plain', 293_400],
+    ],
+  );
+  assert.ok(deepGroup.comparisons.length > 0, 'resnet and plain are compared at depth 3');
+  const reference = report.groups.find((g) => g.condition.lr === 0.1 && g.condition.depth === 1);
+  assert.ok(reference);
+  assert.ok(!reference.key.includes('optimizer='), 'reference keys are unchanged');
+  assert.equal(reference.models.find((m) => m.model === 'resnet')?.runsTotal, 3);
+});

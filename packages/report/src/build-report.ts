@@ -2,12 +2,15 @@ import {
   compareModelNames,
   isModelName,
   isTerminal,
+  MODEL_CATALOG,
   parameterCount,
   pickFields,
+  REFERENCE_RECIPE,
   RUN_CONDITION_FIELDS,
   RUN_STATUSES,
   type RunConditionField,
   type RunStatus,
+  type TrainingRecipe,
 } from '@sweeplab/shared';
 import { checkpointEpochs } from './checkpoint-epochs.ts';
 import { mean, summarize } from './descriptive-stats.ts';
@@ -132,11 +135,19 @@ const KEY_NAMES: Partial<Record<RunConditionField, string>> = {
   val_subset: 'val',
 };
 
-/** `dataset|lr=…|bs=…|…` over the condition fields in schema order; null (no subset) reads "all". */
+/**
+ * `dataset|lr=…|bs=…|…` over the condition fields in schema order; null (no subset) reads "all". The
+ * training-recipe fields appear only where they differ from the reference recipe, so keys of
+ * reference runs read as they always did.
+ */
 export function conditionKey(c: Condition): string {
-  return RUN_CONDITION_FIELDS.map((f) =>
-    f === 'dataset' ? c.dataset : `${KEY_NAMES[f] ?? f}=${c[f] ?? 'all'}`,
-  ).join('|');
+  return RUN_CONDITION_FIELDS.filter((f) => !isReferenceRecipeValue(f, c[f]))
+    .map((f) => (f === 'dataset' ? c.dataset : `${KEY_NAMES[f] ?? f}=${c[f] ?? 'all'}`))
+    .join('|');
+}
+
+function isReferenceRecipeValue(field: string, value: unknown): boolean {
+  return Object.hasOwn(REFERENCE_RECIPE, field) && REFERENCE_RECIPE[field as keyof TrainingRecipe] === value;
 }
 
 /** Sections sort by every condition field in schema order but lr, then lr: one lr family sits together. */
@@ -162,6 +173,12 @@ function compareConditions(a: Condition, b: Condition): number {
     if (order !== 0) return order;
   }
   return 0;
+}
+
+/** From the catalog at the condition's depth; null for a model this version does not know. */
+function parameters(model: string, depth: number): number | null {
+  if (!isModelName(model) || (depth !== 1 && !MODEL_CATALOG[model].hasDepth)) return null;
+  return parameterCount(model, depth);
 }
 
 function firstReaching(rows: readonly ReportEpochRow[], threshold: number): number | null {
@@ -291,7 +308,7 @@ function buildGroup(
     const all = runSummaries.filter((r) => r.model === model);
     const used = all.filter((r) => r.inStatistics);
     finals.set(model, used.map((r) => r.finalValAcc).filter(nonNull));
-    models.push(summarizeModel(model, all, used, isModelName(model) ? parameterCount(model) : null));
+    models.push(summarizeModel(model, all, used, parameters(model, condition.depth)));
     if (used.length === 0)
       notes.push(`${model} has no completed run under this condition, so it is in no statistic.`);
     checkpointTable.push(...checkpointCells(model, used, checkpoints, rowsByRun));

@@ -54,6 +54,18 @@ export const lossStd = (std: number, meanValue: number) => {
   return std.toFixed(Math.min(decimals, 20));
 };
 
+/** The recipe where it differs from the reference (sgd, constant lr, depth 1): "adamw, weight decay 0.01". */
+export function describeRecipe(c: Condition): string[] {
+  const parts: string[] = [];
+  if (c.optimizer !== 'sgd' || c.nesterov) parts.push(c.nesterov ? 'sgd (nesterov)' : c.optimizer);
+  if (c.weight_decay !== 0) parts.push(`weight decay ${c.weight_decay}`);
+  if (c.lr_schedule === 'step') parts.push(`lr ×${c.lr_gamma} every ${c.lr_step_epochs} epochs`);
+  if (c.lr_schedule === 'cosine') parts.push('cosine lr');
+  if (c.warmup_epochs > 0) parts.push(`${c.warmup_epochs} warmup epoch${c.warmup_epochs === 1 ? '' : 's'}`);
+  if (c.depth !== 1) parts.push(`depth ${c.depth} (blocks per stage)`);
+  return parts;
+}
+
 export function describeCondition(c: Condition): string {
   const parts = [
     c.dataset,
@@ -66,6 +78,7 @@ export function describeCondition(c: Condition): string {
       : `${c.train_subset.toLocaleString('en-US')} training images`,
   ];
   if (c.val_subset !== null) parts.push(`${c.val_subset.toLocaleString('en-US')} validation images`);
+  parts.push(...describeRecipe(c));
   return parts.join(' · ');
 }
 

@@ -15,12 +15,14 @@ test('one row per model × condition × checkpoint, CRLF, full-precision numbers
   assert.ok(resnetE1, 'resnet epoch 1 row at lr 0.1');
   const f = resnetE1.split(',');
   assert.equal(f.length, CSV_COLUMNS.length);
-  assert.equal(f[11], '3');
-  assert.ok(Math.abs(Number(f[12]) - 0.3) < 1e-12);
-  assert.ok(Math.abs(Number(f[13]) - 0.02) < 1e-12);
-  assert.ok(Math.abs(Number(f[14]) - 0.9743333333333334) < 1e-12);
-  // cnn at lr 0.05 is still running: n = 0 and empty statistics, not zeros.
-  assert.ok(lines.includes('sw_1,mnist,0.05,64,0,3,,,cnn,,1,0,,,,'));
+  const at = (column: (typeof CSV_COLUMNS)[number]) => f[CSV_COLUMNS.indexOf(column)];
+  assert.equal(at('n'), '3');
+  assert.ok(Math.abs(Number(at('train_loss_mean')) - 0.3) < 1e-12);
+  assert.ok(Math.abs(Number(at('train_loss_std')) - 0.02) < 1e-12);
+  assert.ok(Math.abs(Number(at('val_acc_mean')) - 0.9743333333333334) < 1e-12);
+  // cnn at lr 0.05 is still running: n = 0 and empty statistics, not zeros. The recipe columns
+  // (optimizer … depth) follow the subsets.
+  assert.ok(lines.includes('sw_1,mnist,0.05,64,0,3,,,sgd,false,0,constant,,0.1,0,1,cnn,,1,0,,,,'));
 });
 
 test('fields with commas or quotes are quoted (RFC 4180)', () => {

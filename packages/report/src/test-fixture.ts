@@ -1,3 +1,4 @@
+import { REFERENCE_RECIPE } from '@sweeplab/shared';
 import type { ReportEpochRow, ReportInput, ReportRunRow } from './report-input.ts';
 
 /**
@@ -31,8 +32,9 @@ function run(
     device: 'cpu',
     error: null,
     attempt: 1,
+    ...REFERENCE_RECIPE,
     ...extra,
-  };
+  } as ReportRunRow;
 }
 
 function rows(runId: string, list: Row[]): ReportEpochRow[] {
@@ -45,6 +47,7 @@ function rows(runId: string, list: Row[]): ReportEpochRow[] {
     val_acc,
     epoch_seconds,
     images_per_second,
+    epoch_lr: 0.1,
   }));
 }
 

@@ -9,6 +9,11 @@ export const EpochMetrics = z.object({
   val_acc: z.number().min(0).max(1),
   epoch_seconds: z.number().min(0),
   images_per_second: z.number().min(0),
+  /**
+   * Learning rate this epoch trained at (schedule and warmup applied); absent from older workers. Not
+   * `lr`, which names the run's base rate in the same metrics row.
+   */
+  epoch_lr: z.number().min(0).optional(),
 });
 export type EpochMetrics = z.infer<typeof EpochMetrics>;
 
@@ -18,4 +23,9 @@ export const EPOCH_METRIC_FIELDS = Object.keys(EpochMetrics.shape).filter((f) =>
   'epoch'
 >[];
 export type EpochMetricField = (typeof EPOCH_METRIC_FIELDS)[number];
-export type EpochMetricValues = Pick<EpochMetrics, EpochMetricField>;
+/** An epoch's measured values as a database row holds them: a metric an older worker did not send is null. */
+export type EpochMetricValues = {
+  [K in EpochMetricField]-?: undefined extends EpochMetrics[K]
+    ? Exclude<EpochMetrics[K], undefined> | null
+    : EpochMetrics[K];
+};

@@ -10,6 +10,17 @@ export function redisKeys(prefix: string) {
     /** Stream of RunEvent entries, read by the API's ingester through a consumer group. */
     events: `${prefix}:events`,
     eventsGroup: 'ingester',
+    /**
+     * Events the ingester could not apply (a run its database does not know, an unknown schema
+     * version, malformed JSON), each with `reason`, `detail` and its original `source_id`. Never
+     * trimmed by sweeplab: an operator inspects it (XRANGE) and re-adds or deletes entries.
+     */
+    eventsDeadLetter: `${prefix}:events:dead-letter`,
+    /**
+     * The ingesting API's lease on this prefix (JSON LeaseHolder, with a TTL): one writer per prefix.
+     * It names the holder's database file (its meta `database_id`), host and pid.
+     */
+    apiLease: `${prefix}:api-lease`,
     /** Worker heartbeat (JSON WorkerHeartbeat) with an expiry. */
     worker: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerPattern: `${prefix}:worker:*`,

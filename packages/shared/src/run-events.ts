@@ -3,10 +3,18 @@ import { BackendName } from './catalog.ts';
 import { EpochMetrics } from './epoch-metrics.ts';
 
 /**
+ * Version of the event shape, written into every stream entry as `schema_version`. The API ingests
+ * only versions it knows (absent = 1); an entry of another version is kept in the dead-letter stream,
+ * never applied half-understood.
+ */
+export const RUN_EVENT_SCHEMA_VERSION = 1;
+
+/**
  * Events a worker publishes to the Redis stream for the API's ingester. Every event names the run and
  * the attempt that produced it, so the ingester can fence off a superseded attempt.
  */
 const base = {
+  schema_version: z.literal(RUN_EVENT_SCHEMA_VERSION).optional(),
   run_id: z.string().min(1),
   attempt: z.number().int().min(1),
   worker_id: z.string().min(1),
@@ -68,3 +76,8 @@ export const RunEvent = z.discriminatedUnion('type', [
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent['type'];
+
+/** The stream entry for `event`: its JSON with the schema version this code writes. */
+export function serializeRunEvent(event: RunEvent): string {
+  return JSON.stringify({ ...event, schema_version: RUN_EVENT_SCHEMA_VERSION });
+}

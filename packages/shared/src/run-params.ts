@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { DatasetName } from './catalog.ts';
-import { ModelName } from './model-catalog/model-catalog.ts';
+import { MODEL_CATALOG, ModelName } from './model-catalog/model-catalog.ts';
+
+/** Update rules, each with torch.optim's semantics (packages/models/src/training/optimizers). */
+export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
+export const OptimizerName = z.enum(OPTIMIZER_NAMES, {
+  message: `must be one of ${OPTIMIZER_NAMES.join(', ')}`,
+});
+export type OptimizerName = z.infer<typeof OptimizerName>;
+
+/** Per-epoch learning-rate schedules; any of them may start with a linear warmup. */
+export const LR_SCHEDULE_NAMES = ['constant', 'step', 'cosine'] as const;
+export const LrScheduleName = z.enum(LR_SCHEDULE_NAMES, {
+  message: `must be one of ${LR_SCHEDULE_NAMES.join(', ')}`,
+});
+export type LrScheduleName = z.infer<typeof LrScheduleName>;
+
+/** Residual blocks per stage of `resnet`/`plain`; 1 is the reference network. */
+export const MAX_DEPTH = 8;
 
 /** A finite, strictly positive number; JSON cannot carry NaN/Infinity but YAML and query strings can. */
 const positiveFinite = z.number().finite('must be a finite number').positive('must be greater than 0');
@@ -55,9 +72,70 @@ export function runParamsSchema(limits: { maxEpochs: number }) {
         .max(valSubset.max)
         .nullable()
         .optional(),
+      optimizer: OptimizerName.default('sgd'),
+      /** Nesterov momentum (sgd only, needs momentum > 0), as torch.optim.SGD(nesterov=True). */
+      nesterov: z.boolean('must be true or false').default(false),
+      /** L2 penalty added to the gradient (sgd, adam, rmsprop) or decoupled decay (adamw), as in PyTorch. */
+      weight_decay: z.number().finite().min(0, 'must be at least 0').max(1, 'must be at most 1').default(0),
+      lr_schedule: LrScheduleName.default('constant'),
+      /** `step` schedule: multiply the lr by lr_gamma every lr_step_epochs epochs (after any warmup). */
+      lr_step_epochs: z.number().int('must be an integer').min(1, 'must be at least 1').nullable().optional(),
+      lr_gamma: z.number().finite().gt(0, 'must be greater than 0').max(1, 'must be at most 1').default(0.1),
+      /** Epochs of linear warmup: epoch e ≤ W trains at lr·e/(W+1). */
+      warmup_epochs: z.number().int('must be an integer').min(0, 'must be at least 0').default(0),
+      depth: z
+        .number()
+        .int('must be an integer')
+        .min(1, 'must be at least 1')
+        .max(MAX_DEPTH, `must be at most ${MAX_DEPTH}`)
+        .default(1),
     })
-    .strict();
+    .strict()
+    .superRefine((p, ctx) => {
+      const issue = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message });
+      if (p.nesterov && p.optimizer !== 'sgd')
+        issue('nesterov', `applies to sgd only (optimizer is ${p.optimizer})`);
+      if (p.nesterov && p.momentum === 0) issue('nesterov', 'needs momentum greater than 0');
+      if (p.momentum > 0 && (p.optimizer === 'adam' || p.optimizer === 'adamw')) {
+        issue('momentum', `${p.optimizer} has no momentum parameter (its betas are PyTorch's 0.9, 0.999)`);
+      }
+      if (p.lr_schedule === 'step' && (p.lr_step_epochs ?? null) === null) {
+        issue('lr_step_epochs', 'is required when lr_schedule is step');
+      }
+      if (p.warmup_epochs > 0 && p.warmup_epochs >= p.epochs) {
+        issue('warmup_epochs', `must be less than epochs (${p.epochs})`);
+      }
+      if (p.depth > 1 && !MODEL_CATALOG[p.model].hasDepth)
+        issue('depth', `applies to models with residual stages; ${p.model} has a fixed depth`);
+    });
 }
+
+/** The run parameters added by the training recipes (issue #11), in the order tables show them. */
+export const TRAINING_RECIPE_FIELDS = [
+  'optimizer',
+  'nesterov',
+  'weight_decay',
+  'lr_schedule',
+  'lr_step_epochs',
+  'lr_gamma',
+  'warmup_epochs',
+  'depth',
+] as const;
+/** The recipe as a row stores it (an unset lr_step_epochs is null). */
+export type TrainingRecipe = Pick<StoredRunParams, (typeof TRAINING_RECIPE_FIELDS)[number]>;
+
+/** The reference recipe: what a run without these fields trains with. */
+export const REFERENCE_RECIPE: TrainingRecipe = {
+  optimizer: 'sgd',
+  nesterov: false,
+  weight_decay: 0,
+  lr_schedule: 'constant',
+  lr_step_epochs: null,
+  lr_gamma: 0.1,
+  warmup_epochs: 0,
+  depth: 1,
+};
 
 /** The widest limits any deployment may configure; payloads on the queue are checked against these. */
 export const RunParams = runParamsSchema({ maxEpochs: RUN_PARAM_LIMITS.maxEpochs });

@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
-import { RUN_PARAM_FIELDS } from './run-params.ts';
+import {
+  KEYS_WITHOUT_EFFECT,
+  metricName,
+  metricNameError,
+  type ResolvedMetric,
+  runParameterName,
+  SWEEP_PARAMETER_NAMES,
+} from './sweep-compat.ts';
+import { gridValueCount, ParameterSpec } from './sweep-distributions.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
  * subset this orchestrator can honour. Keys W&B users paste for their own tooling (program, command,
- * project, entity, description) are accepted and stored. The adaptive keys (early_terminate,
- * max_concurrent) live in adaptive-sweep-config.ts.
+ * project, entity, description) are accepted and stored, and the response warns about the ones without
+ * effect (sweep-compat.ts). Distributions live in sweep-distributions.ts; the adaptive keys
+ * (early_terminate, max_concurrent) in adaptive-sweep-config.ts.
  */
 
 function isControlCharacter(ch: string): boolean {
@@ -14,48 +23,37 @@ function isControlCharacter(ch: string): boolean {
   return code < 0x20 || code === 0x7f;
 }
 
-const scalar = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-
-export const ParameterSpec = z.union([
-  z.object({ value: scalar }).strict(),
-  z.object({ values: z.array(scalar).min(1, 'must list at least one value') }).strict(),
-  z
-    .object({
-      distribution: z.literal('categorical'),
-      values: z.array(scalar).min(1, 'must list at least one value'),
-    })
-    .strict(),
-  z
-    .object({
-      distribution: z.enum(['uniform', 'log_uniform_values', 'int_uniform']),
-      min: z.number().finite('must be a finite number'),
-      max: z.number().finite('must be a finite number'),
-    })
-    .strict(),
-]);
-export type ParameterSpec = z.infer<typeof ParameterSpec>;
-
-/** A sweep may vary any run parameter, and nothing else. */
-export const SWEEP_PARAMETER_NAMES: readonly string[] = RUN_PARAM_FIELDS;
-
 export const SweepMetric = z
   .object({
-    name: z.enum(['val_acc', 'val_loss', 'train_loss', 'train_acc'], {
-      message: 'must be one of val_acc, val_loss, train_loss, train_acc',
-    }),
-    goal: z.enum(['maximize', 'minimize']).default('maximize'),
+    /** Ours (val_acc, val_loss, train_loss, train_acc) or an unambiguous W&B-style alias. */
+    name: z.string().min(1, 'must not be empty'),
+    /** Omitted: loss metrics minimize and accuracies maximize (W&B's own default is minimize). */
+    goal: z.enum(['maximize', 'minimize'], { message: 'must be maximize or minimize' }).optional(),
+    /** W&B stops a sweep at this value; stored, no effect here. */
+    target: z.number().finite().optional(),
   })
   .strict();
 
+/** Distributions the bayes search maps into its unit cube (apps/api sweep-controller/search-space.ts). */
+export const BAYES_DISTRIBUTIONS = [
+  'constant',
+  'categorical',
+  'uniform',
+  'log_uniform_values',
+  'int_uniform',
+] as const;
+
 export const SweepConfig = z
   .object({
+    /** Optional as in W&B; a readable default is made from the method and swept parameters. */
     name: z
       .string()
       .trim()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
       // Control characters break logs, CSV and terminals; printable unicode is welcome.
-      .refine((s) => ![...s].some(isControlCharacter), 'must not contain control characters'),
+      .refine((s) => ![...s].some(isControlCharacter), 'must not contain control characters')
+      .optional(),
     description: z.string().max(2000).optional(),
     method: z.enum(['grid', 'random', 'bayes'], { message: 'must be grid, random or bayes' }),
     metric: SweepMetric.optional(),
@@ -74,35 +72,83 @@ export const SweepConfig = z
   .strict()
   .superRefine((cfg, ctx) => {
     refineAdaptiveSweep(cfg, ctx);
+    const claimed = new Map<string, string>();
     for (const [name, spec] of Object.entries(cfg.parameters)) {
-      if (!SWEEP_PARAMETER_NAMES.includes(name)) {
+      const ours = runParameterName(name);
+      if (!ours) {
         ctx.addIssue({
           code: 'custom',
           path: ['parameters', name],
-          message: `unknown parameter; expected one of ${SWEEP_PARAMETER_NAMES.join(', ')}`,
+          message: `unknown parameter; expected one of ${SWEEP_PARAMETER_NAMES.join(', ')} (or learning_rate for lr)`,
         });
+        continue;
       }
-      if (cfg.method === 'grid' && 'distribution' in spec && spec.distribution !== 'categorical') {
+      const other = claimed.get(ours);
+      if (other !== undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['parameters', name],
-          message: 'a grid sweep needs value or values, not a distribution',
+          message: `sets ${ours}, which ${other} already sets; keep one of them`,
         });
       }
-      if ('min' in spec && !(spec.min < spec.max)) {
+      claimed.set(ours, name);
+      if (cfg.method === 'bayes' && !(BAYES_DISTRIBUTIONS as readonly string[]).includes(spec.distribution)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['parameters', name, 'max'],
-          message: 'must be greater than min',
+          path: ['parameters', name, 'distribution'],
+          message: `a bayes search here takes ${BAYES_DISTRIBUTIONS.join(', ')}, not ${spec.distribution}; use method random for it`,
         });
       }
-      if ('min' in spec && spec.distribution === 'log_uniform_values' && spec.min <= 0) {
+      if (cfg.method === 'grid' && gridValueCount(spec) === null) {
         ctx.addIssue({
           code: 'custom',
-          path: ['parameters', name, 'min'],
-          message: 'must be greater than 0 for log_uniform_values',
+          path: ['parameters', name, 'distribution'],
+          message: `a grid sweep takes value, values, int_uniform or q_uniform, not ${spec.distribution}`,
         });
       }
     }
+    if (cfg.metric && !metricName(cfg.metric.name)) {
+      ctx.addIssue({ code: 'custom', path: ['metric', 'name'], message: metricNameError(cfg.metric.name) });
+    }
   });
 export type SweepConfig = z.infer<typeof SweepConfig>;
+
+/** Keys of the submitted file that were stored but change nothing, mapped names, and defaults applied. */
+export function sweepWarnings(config: SweepConfig): string[] {
+  const warnings: string[] = [];
+  for (const [key, reason] of Object.entries(KEYS_WITHOUT_EFFECT)) {
+    if (config[key as keyof typeof KEYS_WITHOUT_EFFECT] !== undefined) warnings.push(`${key}: ${reason}`);
+  }
+  for (const name of Object.keys(config.parameters)) {
+    const ours = runParameterName(name);
+    if (ours && ours !== name) warnings.push(`parameters.${name}: mapped to ${ours}`);
+  }
+  if (!Object.keys(config.parameters).some((n) => runParameterName(n) === 'model')) {
+    warnings.push('parameters.model: not swept; every run trains the reference resnet');
+  }
+  if (config.metric) {
+    const ours = metricName(config.metric.name);
+    if (ours && ours !== config.metric.name)
+      warnings.push(`metric.name: ${config.metric.name} read as ${ours}`);
+    if (config.metric.target !== undefined)
+      warnings.push('metric.target: stored; sweeps here do not stop at a target');
+  }
+  return warnings;
+}
+
+/** The sweep's metric under our name, with the goal the metric implies when none was given. */
+export function sweepMetric(config: SweepConfig): ResolvedMetric | null {
+  if (!config.metric) return null;
+  const name = metricName(config.metric.name);
+  // The schema refused unknown names, so a parsed config always resolves.
+  if (!name) throw new Error(`unresolved metric ${config.metric.name}`);
+  return { name, goal: config.metric.goal ?? (name.endsWith('_loss') ? 'minimize' : 'maximize') };
+}
+
+/** "grid over lr × optimizer" when the file has no name. */
+export function defaultSweepName(config: SweepConfig): string {
+  const swept = Object.entries(config.parameters)
+    .filter(([, spec]) => spec.distribution !== 'constant')
+    .map(([name]) => runParameterName(name) ?? name);
+  return `${config.method} over ${swept.length > 0 ? swept.join(' × ') : 'constants'}`;
+}

@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: a real local deployment (Redis, the API, two workers as separate processes) that
  * trains a small CNN-vs-ResNet grid sweep on a slice of real MNIST, shows progress, and prints the
- * comparison report. Everything it stores stays in ./data (SQLite, logs, the HTML report).
+ * comparison report. Everything it stores stays in ./data/demo (SQLite, logs, the HTML report), and
+ * in Redis under a prefix of its own (DEMO_REDIS_PREFIX): a deployment on the same Redis and in the
+ * same folder keeps its jobs, its database and its lease.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,9 @@ import { z } from 'zod';
 
 const DemoEnv = z.object({
   REDIS_URL: commonEnv.REDIS_URL,
-  REDIS_PREFIX: commonEnv.REDIS_PREFIX,
-  DATA_DIR: z.string().default('./data'),
+  /** Not REDIS_PREFIX, which a shell set up for a deployment may export: the demo must not join it. */
+  DEMO_REDIS_PREFIX: commonEnv.REDIS_PREFIX.default('sweeplab-demo'),
+  DATA_DIR: z.string().default('./data/demo'),
   DEMO_WORKERS: env.intFromEnv(1, 16).default(2),
   DEMO_EPOCHS: env.intFromEnv(1, 100).default(3),
   DEMO_SEEDS: env.intFromEnv(1, 10).default(2),
@@ -34,7 +37,9 @@ if (flags.help) {
 
 Starts Redis (REDIS_URL if it answers, else a local redis-server), the API and DEMO_WORKERS workers,
 submits a grid sweep (cnn, resnet) × DEMO_SEEDS seeds, DEMO_EPOCHS epochs on DEMO_TRAIN_SUBSET
-training images, follows it, and prints the report. --keep leaves everything running (Ctrl-C stops).`);
+training images, follows it, and prints the report. --keep leaves everything running (Ctrl-C stops).
+It keeps to its own Redis key prefix (DEMO_REDIS_PREFIX, default sweeplab-demo) and folder (DATA_DIR,
+default ./data/demo), so it never touches a deployment on the same Redis.`);
   process.exit(0);
 }
 const cfg = loadEnv(DemoEnv);
@@ -46,6 +51,9 @@ async function redisOrExplain(): Promise<TestRedis> {
     if (redis.owned)
       console.log(`• No Redis answered at ${cfg.REDIS_URL}; started a private redis-server at ${redis.url}`);
     else console.log(`• Using Redis at ${cfg.REDIS_URL}`);
+    console.log(
+      `• Redis key prefix ${cfg.DEMO_REDIS_PREFIX} (the demo's own; a deployment's default is sweeplab)`,
+    );
     return redis;
   } catch (err) {
     const installed = spawnSync('redis-server', ['--version']).status === 0;
@@ -79,7 +87,7 @@ async function main() {
   const redis = await redisOrExplain();
   console.log('• Starting the API and workers (logs in', join(dataDir, 'logs'), ')');
   const cluster = await LocalCluster.start({
-    prefix: cfg.REDIS_PREFIX,
+    prefix: cfg.DEMO_REDIS_PREFIX,
     databasePath: join(dataDir, 'orchestrator.db'),
     workers: cfg.DEMO_WORKERS,
     logDir: join(dataDir, 'logs'),

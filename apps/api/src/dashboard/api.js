@@ -84,6 +84,14 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {number} seed
  * @property {number | null} train_subset
  * @property {number | null} val_subset
+ * @property {string} optimizer
+ * @property {boolean} nesterov
+ * @property {number} weight_decay
+ * @property {string} lr_schedule
+ * @property {number | null} lr_step_epochs
+ * @property {number} lr_gamma
+ * @property {number} warmup_epochs
+ * @property {number} depth
  * @property {string} status
  * @property {number} attempt
  * @property {string | null} worker

@@ -145,6 +145,16 @@ export function runPage(id) {
       ['Seed', String(run.seed)],
       ['Training subset', run.train_subset === null ? 'all' : count(run.train_subset)],
       ['Validation subset', run.val_subset === null ? 'all' : count(run.val_subset)],
+      ['Optimizer', run.nesterov ? `${run.optimizer} (Nesterov)` : run.optimizer],
+      ['Weight decay', String(run.weight_decay)],
+      [
+        'LR schedule',
+        run.lr_schedule === 'step'
+          ? `step: ×${run.lr_gamma} every ${run.lr_step_epochs} epochs`
+          : run.lr_schedule,
+      ],
+      ['Warmup epochs', String(run.warmup_epochs)],
+      ['Depth (blocks per stage)', String(run.depth)],
       ['Status', run.status],
       ['Attempt', String(run.attempt)],
       ['Worker', run.worker ?? MISSING],

@@ -28,7 +28,8 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'getReadiness',
           tags: ['ops'],
-          summary: 'Redis and the database are reachable',
+          summary:
+            'Redis and the database are reachable and this API holds its lease on the prefix; also reports events kept in the dead-letter stream',
           response: { 200: Readiness, 503: Readiness },
         },
       },
@@ -50,7 +51,19 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         } catch (err) {
           checks.database = `unreachable: ${(err as Error).message}`;
         }
-        const ready = checks.redis === 'PONG' && checks.database === 'ok';
+        // An ingesting API that lost its lease commits nothing: not ready, and says why.
+        const leaseProblem = ctx.ingester ? (ctx.lease?.whyNotHeld() ?? null) : null;
+        checks.lease = ctx.ingester ? (leaseProblem ? `not held: ${leaseProblem}` : 'held') : 'not ingesting';
+        const backlog = ctx.ingester?.stats.backlog;
+        if (backlog) {
+          checks.events_unacked = String(backlog.unacked);
+          // Kept, not lost; readiness is unaffected, but an operator must look at them.
+          checks.events_dead_letter =
+            backlog.deadLetterLength === 0
+              ? 'empty'
+              : `${backlog.deadLetterLength} events kept in ${ctx.keys.eventsDeadLetter} (runs this database does not know, or unreadable)`;
+        }
+        const ready = checks.redis === 'PONG' && checks.database === 'ok' && leaseProblem === null;
         return reply.status(ready ? 200 : 503).send({ ready, checks });
       },
     );
@@ -130,6 +143,32 @@ export function opsRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           gauge('sweeplab_ingest_lag_seconds', 'Age of the newest event at commit, last batch', 'gauge', [
             ['', s.lastLagMs / 1000],
           ]);
+          gauge(
+            'sweeplab_ingest_dead_lettered_total',
+            'Events kept in the dead-letter stream instead of applied, by reason',
+            'counter',
+            Object.entries(s.deadLettered).map(([reason, n]) => [`{reason="${reason}"}`, n]),
+          );
+          gauge('sweeplab_api_lease_held', '1 while this API holds its lease and may commit', 'gauge', [
+            ['', ctx.lease?.whyNotHeld() ? 0 : 1],
+          ]);
+          if (s.backlog) {
+            gauge('sweeplab_events_stream_length', 'Entries in the events stream', 'gauge', [
+              ['', s.backlog.length],
+            ]);
+            gauge('sweeplab_events_unacked', 'Events not yet acknowledged by the ingester', 'gauge', [
+              ['', s.backlog.unacked],
+            ]);
+            gauge(
+              'sweeplab_events_oldest_unacked_age_seconds',
+              'Age of the oldest event not yet acknowledged (0 when none)',
+              'gauge',
+              [['', (s.backlog.oldestUnackedAgeMs ?? 0) / 1000]],
+            );
+            gauge('sweeplab_events_dead_letter_length', 'Entries in the dead-letter stream', 'gauge', [
+              ['', s.backlog.deadLetterLength],
+            ]);
+          }
         }
         return reply.header('content-type', 'text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
       },

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyRunEvents, createSweep } from '@sweeplab/db';
-import { FALLBACK_STYLES, MODEL_NAMES, modelStyle, type RunEvent, type RunParams } from '@sweeplab/shared';
+import {
+  FALLBACK_STYLES,
+  MODEL_NAMES,
+  modelStyle,
+  REFERENCE_RECIPE,
+  type RunEvent,
+  type RunParams,
+} from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
 import { createTestApi, type TestApi } from '../test-api.ts';
@@ -31,7 +38,16 @@ let api: TestApi;
 let app: FastifyInstance;
 
 function params(model: 'cnn' | 'resnet', seed: number): RunParams {
-  return { model, dataset: 'mnist', lr: 0.1, epochs: 3, batch_size: 64, seed, momentum: 0 };
+  return {
+    model,
+    dataset: 'mnist',
+    lr: 0.1,
+    epochs: 3,
+    batch_size: 64,
+    seed,
+    momentum: 0,
+    ...REFERENCE_RECIPE,
+  };
 }
 
 function epochEvents(runId: string, finalValAcc: number): RunEvent[] {

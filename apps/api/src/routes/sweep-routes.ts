@@ -1,5 +1,11 @@
 import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSweeps } from '@sweeplab/db';
-import { isIncrementalSweep, SweepConfig } from '@sweeplab/shared';
+import {
+  defaultSweepName,
+  isIncrementalSweep,
+  SweepConfig,
+  sweepMetric,
+  sweepWarnings,
+} from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
@@ -40,13 +46,16 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // An incremental sweep proposes its runs later; one sample now checks the parameters make valid runs.
         if (incremental) expandSweep({ ...config, method: 'random', run_cap: 1 }, limits);
         const params = incremental ? [] : expandSweep(config, limits);
+        const warnings = sweepWarnings(config);
+        const metric = sweepMetric(config);
         const sweepId = newId('swp');
         const { sweep, runs } = createSweep(ctx.db, {
           id: sweepId,
-          name: config.name,
+          name: config.name ?? defaultSweepName(config),
           method: config.method,
+          // As submitted (W&B names); the runs carry ours.
           config,
-          metric: config.metric ?? null,
+          metric,
           runs: params.map((p) => ({ id: newId('run'), params: p })),
         });
         await ctx.queue.enqueue(
@@ -54,14 +63,15 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             run_id: r.id,
             sweep_id: sweepId,
             params: params[i]!,
-            ...(config.metric ? { metric: config.metric } : {}),
+            ...(metric ? { metric } : {}),
           })),
         );
         if (incremental) await ctx.sweepController.startSearch(sweepId);
-        ctx.logger.info({ sweepId, runs: runs.length, method: config.method }, 'sweep queued');
+        ctx.logger.info({ sweepId, runs: runs.length, method: config.method, warnings }, 'sweep queued');
         const proposed = incremental ? listRuns(ctx.db, { sweepId }) : [];
         return reply.status(201).send({
           ...sweep,
+          warnings,
           runs: incremental
             ? proposed.map((r) => ({ id: r.id, status: r.status }))
             : runs.map((r, i) => ({ id: r.id, status: r.status, params: params[i] })),

@@ -8,7 +8,7 @@ import {
   maxEpochs,
   sweepRunHistories,
 } from '@sweeplab/db';
-import { hyperbandBands, SweepConfig } from '@sweeplab/shared';
+import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
 import { buildSearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
@@ -22,8 +22,10 @@ export function describeSearch(db: Db, sweepId: string) {
   const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
   if (!parsed?.success) return { search: null, early_terminate: null };
   const config = parsed.data;
-  const metric = (config.metric?.name ?? 'val_acc') as MetricColumn;
-  const goal = config.metric?.goal ?? 'maximize';
+  // Resolved: a W&B alias (validation_loss) reads as ours, and a missing goal follows the metric.
+  const resolved = sweepMetric(config);
+  const metric = (resolved?.name ?? 'val_acc') as MetricColumn;
+  const goal = resolved?.goal ?? 'maximize';
   const stops = listEarlyStops(db, sweepId);
   const state = getSweepSearch(db, sweepId);
   // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,

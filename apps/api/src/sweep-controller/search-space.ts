@@ -35,6 +35,14 @@ export function buildSearchSpace(parameters: Record<string, ParameterSpec>): Sea
       else dims.push({ name, kind: 'categorical', values: unique });
       continue;
     }
+    // The sweep schema admits only these distributions to a bayes search (BAYES_DISTRIBUTIONS).
+    if (
+      spec.distribution !== 'uniform' &&
+      spec.distribution !== 'log_uniform_values' &&
+      spec.distribution !== 'int_uniform'
+    ) {
+      throw new Error(`parameter ${name}: ${spec.distribution} has no search-space mapping`);
+    }
     const { min, max } = spec;
     switch (spec.distribution) {
       case 'uniform':

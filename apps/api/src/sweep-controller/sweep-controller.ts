@@ -13,7 +13,14 @@ import {
   sweepRunHistories,
   sweepsWithRunningRuns,
 } from '@sweeplab/db';
-import { createPrng, type RunEvent, type RunParams, runParamsSchema, SweepConfig } from '@sweeplab/shared';
+import {
+  createPrng,
+  type RunEvent,
+  type RunParams,
+  runParamsSchema,
+  SweepConfig,
+  sweepMetric,
+} from '@sweeplab/shared';
 import type { ApiContext } from '../api-context.ts';
 import { newId } from '../ids.ts';
 import { listWorkers } from '../worker-registry.ts';
@@ -142,8 +149,8 @@ export class SweepController {
     const plan = parsed?.success
       ? {
           config: parsed.data,
-          metric: (parsed.data.metric?.name ?? 'val_acc') as MetricColumn,
-          goal: parsed.data.metric?.goal ?? 'maximize',
+          metric: (sweepMetric(parsed.data)?.name ?? 'val_acc') as MetricColumn,
+          goal: sweepMetric(parsed.data)?.goal ?? 'maximize',
           space: buildSearchSpace(parsed.data.parameters),
         }
       : null;
@@ -254,7 +261,7 @@ export class SweepController {
         })
         .immediate();
       if (!counted) return;
-      const metric = plan.config.metric;
+      const metric = sweepMetric(plan.config);
       await this.ctx.queue.enqueue([
         { run_id: runId, sweep_id: sweepId, params, ...(metric ? { metric } : {}) },
       ]);

@@ -26,7 +26,6 @@ export async function submitSweep(ctx: CommandContext, file: string): Promise<st
       headers: { 'content-type': contentType },
     }),
   );
-  const warnings = (sweep as { warnings?: unknown }).warnings;
   if (ctx.json) {
     printJson(ctx, { ...sweep, dashboard_url: ctx.api.dashboardUrl(sweep.id) });
   } else {
@@ -34,7 +33,6 @@ export async function submitSweep(ctx: CommandContext, file: string): Promise<st
     ctx.err.write(`Sweep "${sweep.name}" queued with ${sweep.runs.length} run(s).\n`);
     ctx.err.write(`Dashboard: ${ctx.api.dashboardUrl(sweep.id)}\n`);
   }
-  if (Array.isArray(warnings))
-    for (const w of warnings) ctx.err.write(`warning: ${typeof w === 'string' ? w : JSON.stringify(w)}\n`);
+  for (const w of sweep.warnings) ctx.err.write(`warning: ${w}\n`);
   return sweep.id;
 }

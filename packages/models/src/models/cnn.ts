@@ -15,7 +15,7 @@ function convReluBlock(
 ): tf.Tensor4D {
   return layers.reduce(
     (h, layer, i) =>
-      tf.relu(conv2d(h, weights.conv(layer.name), { inputGradient: !(fedByImages && i === 0) })),
+      conv2d(h, weights.conv(layer.name), { relu: true, inputGradient: !(fedByImages && i === 0) }),
     x,
   );
 }

@@ -105,3 +105,30 @@ test('every model maps (B,28,28,1) images to (B,10) logits; init is PyTorch-unif
   assert.ok(max <= bound && max > 0.99 * bound, `|w| max ${max} vs bound ${bound}`);
   resnetWeights.dispose();
 });
+
+test('depth adds residual blocks per stage: depth 1 is the reference, plain and resnet stay twins', async () => {
+  await tf.setBackend('cpu');
+  assert.equal(parameterCount('resnet', 1), 221_810);
+  assert.deepEqual(
+    getModel('resnet', 1).layers.map((l) => l.name),
+    getModel('resnet').layers.map((l) => l.name),
+  );
+  // One block of width c costs c·30·25 + 30 + 30·c·9 + c: 20,450 at c = 20 and 15,345 at c = 15.
+  assert.equal(parameterCount('resnet', 3), 221_810 + 2 * (20_450 + 15_345));
+  assert.equal(parameterCount('plain', 3), parameterCount('resnet', 3));
+  assert.deepEqual(
+    getModel('resnet', 2)
+      .layers.map((l) => l.name)
+      .filter((n) => n.endsWith('.conv1')),
+    ['block1.conv1', 'block1_2.conv1', 'block2.conv1', 'block2_2.conv1'],
+  );
+  for (const name of ['resnet', 'plain'] as const) {
+    const model = getModel(name, 3);
+    const weights = ModelWeights.initialise(model.layers, 0);
+    const logits = tf.tidy(() => model.forward(weights, tf.ones([2, 28, 28, 1]) as tf.Tensor4D));
+    assert.deepEqual(logits.shape, [2, 10]);
+    logits.dispose();
+    weights.dispose();
+  }
+  assert.throws(() => getModel('cnn', 2), /cnn has a fixed depth/);
+});

@@ -68,12 +68,12 @@ export class ModelWeights {
   conv(name: string): ConvWeights {
     const entry = this.layer(name, 'conv');
     const size = entry.spec.kind === 'conv' ? entry.spec.size : undefined;
-    return { kernel: entry.kernel as tf.Tensor4D, bias: entry.bias as tf.Tensor1D, size };
+    return { kernel: entry.kernel as tf.Tensor4D, bias: entry.bias as tf.Tensor1D, size, name };
   }
 
   dense(name: string): DenseWeights {
     const entry = this.layer(name, 'dense');
-    return { kernel: entry.kernel as tf.Tensor2D, bias: entry.bias as tf.Tensor1D };
+    return { kernel: entry.kernel as tf.Tensor2D, bias: entry.bias as tf.Tensor1D, name };
   }
 
   toArrays(): NamedArray[] {

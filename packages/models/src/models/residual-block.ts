@@ -13,6 +13,7 @@ export function residualBlock(
   block: ResidualBlockSpec,
   { shortcut = true }: { shortcut?: boolean } = {},
 ): tf.Tensor4D {
-  const residual = conv2d(tf.relu(conv2d(x, weights.conv(block.conv1.name))), weights.conv(block.conv2.name));
+  const hidden = conv2d(x, weights.conv(block.conv1.name), { relu: true });
+  const residual = conv2d(hidden, weights.conv(block.conv2.name));
   return tf.relu(shortcut ? (tf.add(x, residual) as tf.Tensor4D) : residual);
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { biasGradient, flipKernel, reluGradientAndBiasGradient } from './gradient-kernels.ts';
 import { usesRoutedGradients } from './gradient-routing.ts';
 import { imagePatchesWithOnesRow } from './image-patches.ts';
+import { profileScope } from './kernel-profile.ts';
 
 export interface ConvWeights {
   /** (k, k, in, out), as tf.conv2d expects. */
@@ -8,6 +10,8 @@ export interface ConvWeights {
   bias: tf.Tensor1D;
   /** The input's spatial size the model declared for this layer; checked so the MAC table stays true. */
   size?: number;
+  /** The layer's name, for kernel profiles. */
+  name?: string;
 }
 
 export interface Conv2dOptions {
@@ -16,11 +20,16 @@ export interface Conv2dOptions {
    * custom gradient would otherwise compute it eagerly.
    */
   inputGradient?: boolean;
+  /**
+   * ReLU(conv(x) + b) as one layer: the forward pass fuses it into the convolution, and the backward pass
+   * masks dy and sums the bias gradient in one pass over dy.
+   */
+  relu?: boolean;
 }
 
 /**
- * Stride-1, zero-padded ("same") convolution with an odd square kernel plus bias; the only kind these
- * models use (PyTorch `Conv2d(c_in, c_out, k, padding=(k-1)/2)`).
+ * Stride-1, zero-padded ("same") convolution with an odd square kernel plus bias, optionally followed by
+ * ReLU; the only kind these models use (PyTorch `Conv2d(c_in, c_out, k, padding=(k-1)/2)`).
  */
 export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOptions = {}): tf.Tensor4D {
   const k = weights.kernel.shape[0];
@@ -30,29 +39,48 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
   if (weights.size !== undefined && (x.shape[1] !== weights.size || x.shape[2] !== weights.size)) {
     throw new Error(`conv2d expected ${weights.size}×${weights.size} maps, got ${x.shape[1]}×${x.shape[2]}`);
   }
+  const name = weights.name ?? `conv ${k}×${k} ${weights.kernel.shape[2]}→${weights.kernel.shape[3]}`;
+  const relu = options.relu === true;
   if (!usesRoutedGradients()) {
-    return tf.add(tf.conv2d(x, weights.kernel, 1, 'same'), weights.bias);
+    return profileScope(name, 'forward', () => {
+      const y = tf.add(tf.conv2d(x, weights.kernel, 1, 'same'), weights.bias) as tf.Tensor4D;
+      return relu ? tf.relu(y) : y;
+    });
   }
   const forward = (input: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D) =>
-    tf.fused.conv2d({ x: input, filter: kernel, bias, strides: 1, pad: 'same' });
+    profileScope(name, 'forward', () => fusedConv(input, kernel, bias, relu));
+  /** dy of the convolution itself and its bias gradient (through the ReLU, when fused). */
+  const convGradient = (dy: tf.Tensor4D, y: tf.Tensor4D | undefined): [tf.Tensor4D, tf.Tensor1D] =>
+    profileScope(name, "bias+relu'", () => (y ? reluGradientAndBiasGradient(dy, y) : [dy, biasGradient(dy)]));
   if (options.inputGradient === false) {
     const op = tf.customGrad((kernel, bias, save) => {
-      (save as tf.GradSaveFunc)([x]);
+      const y = forward(x, kernel as tf.Tensor4D, bias as tf.Tensor1D);
+      (save as tf.GradSaveFunc)(relu ? [x, y] : [x]);
       return {
-        value: forward(x, kernel as tf.Tensor4D, bias as tf.Tensor1D),
-        gradFunc: (dy, saved) => dataFedConvGradients(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, k),
+        value: y,
+        gradFunc: (dy, saved) => {
+          const [input, output] = saved as [tf.Tensor4D, tf.Tensor4D?];
+          const g = relu ? convGradient(dy as tf.Tensor4D, output)[0] : (dy as tf.Tensor4D);
+          return profileScope(name, 'dW+bias', () => dataFedConvGradients(input, g, k));
+        },
       };
     });
     return op(weights.kernel, weights.bias) as tf.Tensor4D;
   }
   const op = tf.customGrad((input, kernel, bias, save) => {
-    (save as tf.GradSaveFunc)([input as tf.Tensor4D, kernel as tf.Tensor4D]);
+    const [xIn, w] = [input as tf.Tensor4D, kernel as tf.Tensor4D];
+    const y = forward(xIn, w, bias as tf.Tensor1D);
+    (save as tf.GradSaveFunc)(relu ? [xIn, w, y] : [xIn, w]);
     return {
-      value: forward(input as tf.Tensor4D, kernel as tf.Tensor4D, bias as tf.Tensor1D),
+      value: y,
       gradFunc: (dy, saved) => {
-        const [savedInput, savedKernel] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const g = dy as tf.Tensor4D;
-        return [convInputGradient(g, savedKernel), convKernelGradient(savedInput, g, k), biasGradient(g)];
+        const [savedInput, savedKernel, output] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D?];
+        const [g, db] = convGradient(dy as tf.Tensor4D, output);
+        return [
+          profileScope(name, 'dX', () => convInputGradient(g, savedKernel)),
+          profileScope(name, 'dW', () => convKernelGradient(savedInput, g, k)),
+          db,
+        ];
       },
     };
   });
@@ -60,14 +88,31 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
 }
 
 /**
+ * XNNPACK's conv + bias (+ ReLU) in one kernel. `tf.fused.conv2d` splits a fused activation into
+ * Conv2D, Add and Relu whenever a gradient is being recorded (its own gradient could not use it);
+ * inside our custom gradient nothing is recorded, so the kernel is run directly.
+ */
+function fusedConv(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, relu: boolean): tf.Tensor4D {
+  const attrs = {
+    strides: [1, 1],
+    pad: 'same',
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: undefined,
+    activation: relu ? 'relu' : 'linear',
+    leakyreluAlpha: undefined,
+  };
+  return tf
+    .engine()
+    .runKernel(tf.FusedConv2D, { x, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/**
  * dX of a "same" convolution is the "same" convolution of dy with the kernel rotated by 180° and its
  * in/out channels swapped, so it runs on XNNPACK's forward conv instead of Conv2DBackpropInput.
  */
 export function convInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(dy, flipped, 1, 'same');
-  });
+  return tf.tidy(() => tf.conv2d(dy, flipKernel(kernel), 1, 'same'));
 }
 
 /**
@@ -103,16 +148,5 @@ export function dataFedConvGradients(x: tf.Tensor4D, dy: tf.Tensor4D, k: number)
       tf.reshape(tf.slice(both, [0, 0], [rows, cOut]), [k, k, cIn, cOut]) as tf.Tensor4D,
       tf.reshape(tf.slice(both, [rows, 0], [1, cOut]), [cOut]) as tf.Tensor1D,
     ];
-  });
-}
-
-/** Σ over batch and space as a plain (1×M)·(M×C) matMul; wasm's Sum over leading axes is a slow loop. */
-export function biasGradient(dy: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const channels = dy.shape[dy.rank - 1]!;
-    const rows = dy.size / channels;
-    return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(dy, [rows, channels])), [
-      channels,
-    ]) as tf.Tensor1D;
   });
 }

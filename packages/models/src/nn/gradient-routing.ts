@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { profileScope } from './kernel-profile.ts';
 
 /**
  * Whether layers use routed gradients: every backward pass expressed with forward kernels (conv2d,
@@ -20,7 +21,9 @@ export function registerTapeGradients(): void {
     {
       kernelName: tf.Relu,
       inputsToSave: ['x'],
-      gradFunc: (dy, saved) => ({ x: () => tf.mul(dy as tf.Tensor, tf.step(saved[0]!)) }),
+      gradFunc: (dy, saved) => ({
+        x: () => profileScope('relu', 'backward', () => tf.mul(dy as tf.Tensor, tf.step(saved[0]!))),
+      }),
     },
     {
       kernelName: tf.Add,
@@ -31,7 +34,10 @@ export function registerTapeGradients(): void {
           const axes = tf.backend_util.getReductionAxes(input.shape, g.shape);
           return axes.length > 0 ? tf.reshape(tf.sum(g, axes), input.shape) : g;
         };
-        return { a: () => reduceTo(saved[0]!), b: () => reduceTo(saved[1]!) };
+        return {
+          a: () => profileScope('add', 'backward', () => reduceTo(saved[0]!)),
+          b: () => profileScope('add', 'backward', () => reduceTo(saved[1]!)),
+        };
       },
     },
     {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { usesRoutedGradients } from './gradient-routing.ts';
 import { registerJsKernel } from './js-kernel.ts';
+import { profileScope } from './kernel-profile.ts';
 
 /** 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`); H and W must be even. */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
@@ -10,8 +11,11 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
   const op = tf.customGrad((input, save) => {
     (save as tf.GradSaveFunc)([input as tf.Tensor4D]);
     return {
-      value: tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'),
-      gradFunc: (dy, saved) => maxPool2x2Backward(saved[0] as tf.Tensor4D, dy as tf.Tensor4D),
+      value: profileScope('max-pool', 'forward', () => tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid')),
+      gradFunc: (dy, saved) =>
+        profileScope('max-pool', 'backward', () =>
+          maxPool2x2Backward(saved[0] as tf.Tensor4D, dy as tf.Tensor4D),
+        ),
     };
   });
   return op(x) as tf.Tensor4D;

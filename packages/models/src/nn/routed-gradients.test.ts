@@ -55,6 +55,14 @@ const convReference =
     return inputGradient ? [dx, dk, db] : [dk, db];
   };
 
+/** ReLU(conv(x) + b): the conv reference applied to dy masked where the pre-activation is positive. */
+const convReluReference =
+  (inputGradient: boolean) =>
+  (dy: tf.Tensor, x: tf.Tensor, k: tf.Tensor, b: tf.Tensor): tf.Tensor[] => {
+    const pre = tf.add(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'), b);
+    return convReference(inputGradient)(tf.mul(dy, tf.step(pre)), x, k);
+  };
+
 const denseReference = (dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => [
   tf.matMul(dy as tf.Tensor2D, w as tf.Tensor2D, false, true),
   tf.matMul(x as tf.Tensor2D, dy as tf.Tensor2D, true, false),
@@ -94,6 +102,25 @@ const cases: Case[] = [
         { inputGradient: false },
       ),
     reference: convReference(false),
+    dataInput: true,
+  },
+  {
+    name: 'conv2d 3×3 (4→6) + ReLU, fused',
+    inputs: [[3, 5, 5, 4], [3, 3, 4, 6], [6]],
+    op: (x, k, b) =>
+      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
+    reference: convReluReference(true),
+  },
+  {
+    name: 'conv2d fed by images + ReLU, fused',
+    inputs: [[2, 8, 8, 1], [3, 3, 1, 5], [5]],
+    op: (x, k, b) =>
+      conv2d(
+        x as tf.Tensor4D,
+        { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D },
+        { inputGradient: false, relu: true },
+      ),
+    reference: convReluReference(false),
     dataInput: true,
   },
   {

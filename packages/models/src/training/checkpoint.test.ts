@@ -56,3 +56,33 @@ test('a checkpoint of another model or other hyper-parameters is refused; more e
     /different run \(lr: checkpoint 0.1, run 0.01; seed: checkpoint 0, run 4\)/,
   );
 });
+
+test('the training recipe is part of the trajectory; a cosine run may not change its epochs', () => {
+  assert.throws(
+    () => assertCheckpointMatches(checkpoint, { ...params, optimizer: 'adam', weight_decay: 0.01 }),
+    /optimizer: checkpoint "sgd", run "adam"; weight_decay: checkpoint 0, run 0.01/,
+  );
+  const cosine = { ...checkpoint, params: { ...params, lr_schedule: 'cosine' as const } };
+  assertCheckpointMatches(cosine, cosine.params);
+  assert.throws(
+    () => assertCheckpointMatches(cosine, { ...cosine.params, epochs: 10 }),
+    /epochs: checkpoint 3, run 10/,
+  );
+});
+
+test('a checkpoint written before the recipes existed resumes a reference-recipe run', () => {
+  const {
+    optimizer: _o,
+    nesterov: _n,
+    weight_decay: _w,
+    lr_schedule: _s,
+    lr_step_epochs: _e,
+    lr_gamma: _g,
+    warmup_epochs: _u,
+    depth: _d,
+    ...old
+  } = params;
+  const legacy = { ...checkpoint, params: old as RunParams };
+  assertCheckpointMatches(legacy, params);
+  assert.throws(() => assertCheckpointMatches(legacy, { ...params, depth: 2 }), /depth: checkpoint 1, run 2/);
+});

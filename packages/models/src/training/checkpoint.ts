@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ModelName, PermanentError, type RunParams } from '@sweeplab/shared';
+import {
+  type ModelName,
+  PermanentError,
+  REFERENCE_RECIPE,
+  RUN_PARAM_FIELDS,
+  type RunParams,
+} from '@sweeplab/shared';
 import type { NamedArray } from '../models/model-weights.ts';
 
 /**
@@ -128,25 +134,26 @@ export function decodeCheckpoint(blob: Uint8Array): Checkpoint {
 }
 
 /** Run parameters that shape the trajectory; all must match for a resume (epochs may grow). */
-const TRAJECTORY_PARAMS = [
-  'model',
-  'dataset',
-  'lr',
-  'batch_size',
-  'seed',
-  'momentum',
-  'train_subset',
-  'val_subset',
-] as const satisfies readonly (keyof RunParams)[];
+const TRAJECTORY_PARAMS: readonly (keyof RunParams)[] = RUN_PARAM_FIELDS.filter((f) => f !== 'epochs');
+
+/** A checkpoint written before the training recipes existed trained with the reference recipe. */
+function savedParam(checkpoint: Checkpoint, key: keyof RunParams): unknown {
+  const saved = checkpoint.params[key];
+  if (saved !== undefined) return saved;
+  return key in REFERENCE_RECIPE ? REFERENCE_RECIPE[key as keyof typeof REFERENCE_RECIPE] : null;
+}
 
 /** Refuses to continue a run from a checkpoint of a different model or different hyper-parameters. */
 export function assertCheckpointMatches(checkpoint: Checkpoint, params: RunParams): void {
-  const differences = TRAJECTORY_PARAMS.filter(
-    (key) => (checkpoint.params[key] ?? null) !== (params[key] ?? null),
-  ).map(
-    (key) =>
-      `${key}: checkpoint ${JSON.stringify(checkpoint.params[key] ?? null)}, run ${JSON.stringify(params[key] ?? null)}`,
-  );
+  // A cosine schedule's every epoch depends on the epoch count; other runs may grow their epochs.
+  const keys: readonly (keyof RunParams)[] =
+    params.lr_schedule === 'cosine' ? [...TRAJECTORY_PARAMS, 'epochs'] : TRAJECTORY_PARAMS;
+  const differences = keys
+    .filter((key) => (savedParam(checkpoint, key) ?? null) !== (params[key] ?? null))
+    .map(
+      (key) =>
+        `${key}: checkpoint ${JSON.stringify(savedParam(checkpoint, key) ?? null)}, run ${JSON.stringify(params[key] ?? null)}`,
+    );
   if (differences.length > 0) {
     throw new CheckpointError(`checkpoint belongs to a different run (${differences.join('; ')})`);
   }

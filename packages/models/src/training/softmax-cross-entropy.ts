@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { profileScope } from '../nn/kernel-profile.ts';
 
 /**
  * Mean softmax cross-entropy over the batch (PyTorch `CrossEntropyLoss`), with the analytic gradient
@@ -11,10 +12,11 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): t
     const perExample = tf.sub(tf.logSumExp(input, 1), tf.sum(tf.mul(oneHot, input), 1));
     return {
       value: tf.mean(perExample) as tf.Scalar,
-      gradFunc: (dy, saved) => {
-        const batch = saved[0]!.shape[0]!;
-        return tf.mul(tf.sub(tf.softmax(saved[0]!), oneHot), tf.div(dy as tf.Scalar, batch));
-      },
+      gradFunc: (dy, saved) =>
+        profileScope('loss', 'backward', () => {
+          const batch = saved[0]!.shape[0]!;
+          return tf.mul(tf.sub(tf.softmax(saved[0]!), oneHot), tf.div(dy as tf.Scalar, batch));
+        }),
     };
   });
   return op(logits) as tf.Scalar;

@@ -94,3 +94,33 @@ test('an abort stops between batches and resolves with aborted: true', async () 
   );
   assert.equal(tf.memory().numTensors, before, 'an aborted run frees its tensors');
 });
+
+test("adam with a warmed-up cosine schedule on a depth-2 plain net records each epoch's lr and resumes exactly", async () => {
+  const params = RunParams.parse({
+    model: 'plain',
+    depth: 2,
+    optimizer: 'adam',
+    weight_decay: 0.0001,
+    lr: 0.001,
+    lr_schedule: 'cosine',
+    warmup_epochs: 1,
+    epochs: 3,
+    train_subset: 128,
+    val_subset: 10,
+  });
+  const checkpoints: Uint8Array[] = [];
+  const full = await trainRun({
+    params,
+    onEpoch: async (_m, c) => {
+      checkpoints.push(c);
+    },
+  });
+  assert.deepEqual(
+    full.epochs.map((m) => m.epoch_lr),
+    [0.0005, 0.001, 0.0005],
+  );
+  assert.ok(full.epochs.every((m) => Number.isFinite(m.train_loss)));
+  const resumed = await trainRun({ params, resumeFrom: checkpoints[0], onEpoch: ignore });
+  const withoutTiming = (m: EpochMetrics) => ({ ...m, epoch_seconds: 0, images_per_second: 0 });
+  assert.deepEqual(resumed.epochs.map(withoutTiming), full.epochs.slice(1).map(withoutTiming));
+});

@@ -1,5 +1,5 @@
 import type { EpochMetrics, RunParams } from '@sweeplab/shared';
-import { createPrng, RunParams as RunParamsSchema, shuffledIndices } from '@sweeplab/shared';
+import { createPrng, learningRateAt, RunParams as RunParamsSchema, shuffledIndices } from '@sweeplab/shared';
 import { type BackendInfo, currentBackend, initBackend } from '../backend/backend.ts';
 import { TRAINING_DEFAULTS, trainingConfig } from '../config.ts';
 import { disposeBatch, makeBatch } from '../data/batch.ts';
@@ -10,7 +10,7 @@ import { getModel } from '../models/model-registry.ts';
 import { ModelWeights } from '../models/model-weights.ts';
 import { assertCheckpointMatches, decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { evaluate, yieldToEventLoop } from './evaluate.ts';
-import { Sgd } from './sgd.ts';
+import { createOptimizer } from './optimizer.ts';
 import { trainStep } from './train-step.ts';
 
 export interface TrainRunOptions {
@@ -33,14 +33,14 @@ export interface TrainRunResult {
 }
 
 /**
- * Trains one run: SGD on the (optionally stratified-subset) training split, validation on the test
+ * Trains one run: the run's optimizer and lr schedule (lr-schedule.ts) on the (optionally stratified-subset) training split, validation on the test
  * split after every epoch. Epoch e's shuffle depends only on (seed, e), so a resumed run repeats the
  * uninterrupted one exactly on the same backend.
  */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const params = RunParamsSchema.parse(options.params);
   const backend = currentBackend() ?? (await initBackend(trainingConfig().TFJS_BACKEND));
-  const model = getModel(params.model);
+  const model = getModel(params.model, params.depth);
   const dataset = loadDataset(params.dataset, options.dataDir);
   const trainIndices = subsetIndices(dataset.train, params.train_subset);
   const valIndices = subsetIndices(dataset.test, params.val_subset);
@@ -50,13 +50,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const weights = resumed
     ? ModelWeights.fromArrays(model.layers, resumed.weights)
     : ModelWeights.initialise(model.layers, params.seed);
-  const sgd = new Sgd(weights.variables, { lr: params.lr, momentum: params.momentum });
+  const optimizer = createOptimizer(weights.variables, params);
   const epochs: EpochMetrics[] = [];
   try {
-    if (resumed) sgd.loadState(weights.names, resumed.optimizer);
+    if (resumed) optimizer.loadState(weights.names, resumed.optimizer);
     for (let epoch = (resumed?.epoch ?? 0) + 1; epoch <= params.epochs; epoch++) {
       if (options.signal?.aborted) return { epochs, aborted: true, backend };
       const started = performance.now();
+      const lr = learningRateAt(params, epoch);
       const order = shuffledIndices(trainIndices.length, createPrng(params.seed, 'shuffle', epoch));
       const epochIndices = order.map((i) => trainIndices[i]!);
       let lossSum = 0;
@@ -71,7 +72,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           start,
           Math.min(start + params.batch_size, epochIndices.length),
         );
-        const step = trainStep(model, weights, sgd, batch);
+        const step = trainStep(model, weights, optimizer, batch, lr);
         disposeBatch(batch);
         lossSum += step.loss;
         correct += step.correct;
@@ -93,6 +94,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         val_acc: validation.accuracy,
         epoch_seconds: (performance.now() - started) / 1000,
         images_per_second: epochIndices.length / trainSeconds,
+        epoch_lr: lr,
       };
       const checkpoint = encodeCheckpoint({
         model: params.model,
@@ -100,14 +102,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         epoch,
         backend: backend.backend,
         weights: weights.toArrays(),
-        optimizer: sgd.stateArrays(weights.names),
+        optimizer: optimizer.stateArrays(weights.names),
       });
       epochs.push(metrics);
       await options.onEpoch(metrics, checkpoint);
     }
     return { epochs, aborted: false, backend };
   } finally {
-    sgd.dispose();
+    optimizer.dispose();
     weights.dispose();
   }
 }

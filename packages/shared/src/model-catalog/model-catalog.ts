@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cnnLayers } from './cnn-spec.ts';
 import { type LayerSpec, layerForwardMacs, layerParameterCount } from './layer-spec.ts';
-import { resnetLayers } from './resnet-spec.ts';
+import { resnetLayers, resnetSpec } from './resnet-spec.ts';
 
 /** How a model is drawn in every chart (dashboard and report), so a model keeps its look everywhere. */
 export interface ModelStyle {
@@ -13,8 +13,13 @@ export interface ModelStyle {
 
 export interface ModelCatalogEntry {
   description: string;
-  /** The layers that carry weights, in initialisation order (TF-free: the training engine builds from them). */
-  layers: () => readonly LayerSpec[];
+  /**
+   * The layers that carry weights, in initialisation order (TF-free: the training engine builds from
+   * them), at `depth` residual blocks per stage where the model has stages of blocks.
+   */
+  layers: (depth: number) => readonly LayerSpec[];
+  /** Whether the run parameter `depth` applies (residual stages); otherwise only depth 1 exists. */
+  hasDepth: boolean;
   style: ModelStyle;
 }
 
@@ -27,16 +32,19 @@ export const MODEL_CATALOG = {
   cnn: {
     description: 'Traditional CNN: 10 conv 3×3 layers in 4 blocks, 2 max-pools, 1 dense layer',
     layers: () => cnnLayers(),
+    hasDepth: false,
     style: { color: '#0072B2', dash: '' },
   },
   resnet: {
     description: 'Reference MNIST ResNet: conv 5×5 → two residual blocks → 2 dense layers',
-    layers: () => resnetLayers(),
+    layers: (depth) => resnetLayers(resnetSpec(depth)),
+    hasDepth: true,
     style: { color: '#B34700', dash: '7 4' },
   },
   plain: {
     description: 'The ResNet without its two shortcut connections',
-    layers: () => resnetLayers(),
+    layers: (depth) => resnetLayers(resnetSpec(depth)),
+    hasDepth: true,
     style: { color: '#007A5A', dash: '2 3' },
   },
 } as const satisfies Record<string, ModelCatalogEntry>;
@@ -58,19 +66,22 @@ export function isModelName(name: string): name is ModelName {
   return Object.hasOwn(MODEL_CATALOG, name);
 }
 
-export function modelLayers(model: ModelName): readonly LayerSpec[] {
-  const entry = MODEL_CATALOG[model];
+/** A model's layers at `depth` blocks per stage (1, the reference, for models without depth). */
+export function modelLayers(model: ModelName, depth = 1): readonly LayerSpec[] {
+  const entry: ModelCatalogEntry | undefined = MODEL_CATALOG[model];
   if (!entry) throw new Error(`unknown model ${JSON.stringify(model)}; known: ${MODEL_NAMES.join(', ')}`);
-  return entry.layers();
+  if (depth !== 1 && !entry.hasDepth)
+    throw new Error(`model ${model} has a fixed depth (got depth ${depth})`);
+  return entry.layers(depth);
 }
 
-export function parameterCount(model: ModelName): number {
-  return modelLayers(model).reduce((sum, layer) => sum + layerParameterCount(layer), 0);
+export function parameterCount(model: ModelName, depth = 1): number {
+  return modelLayers(model, depth).reduce((sum, layer) => sum + layerParameterCount(layer), 0);
 }
 
 /** Multiply-accumulates of one image's forward pass (convolutions and dense layers). */
-export function forwardMacs(model: ModelName): number {
-  return modelLayers(model).reduce((sum, layer) => sum + layerForwardMacs(layer), 0);
+export function forwardMacs(model: ModelName, depth = 1): number {
+  return modelLayers(model, depth).reduce((sum, layer) => sum + layerForwardMacs(layer), 0);
 }
 
 /** Position in the catalog (report order); names outside it sort after, by name. */

@@ -31,11 +31,21 @@ export function residualBlockSpec(name: string, channels: number, size: number):
   };
 }
 
-export function resnetSpec(): ResnetSpec {
+/**
+ * `depth` residual blocks per stage (1 = the reference network). Block names: `block1` alone at depth 1
+ * (the names checkpoints carry), then `block1_2`, `block1_3`, … in deeper stages.
+ */
+function stageBlocks(stage: number, depth: number, channels: number, size: number): ResidualBlockSpec[] {
+  return Array.from({ length: depth }, (_, i) =>
+    residualBlockSpec(i === 0 ? `block${stage}` : `block${stage}_${i + 1}`, channels, size),
+  );
+}
+
+export function resnetSpec(depth = 1): ResnetSpec {
   return {
     stages: [
-      { conv: convLayer('conv1', 1, 20, 5, 28), blocks: [residualBlockSpec('block1', 20, 14)] },
-      { conv: convLayer('conv2', 20, 15, 3, 14), blocks: [residualBlockSpec('block2', 15, 7)] },
+      { conv: convLayer('conv1', 1, 20, 5, 28), blocks: stageBlocks(1, depth, 20, 14) },
+      { conv: convLayer('conv2', 20, 15, 3, 14), blocks: stageBlocks(2, depth, 15, 7) },
     ],
     fc1: denseLayer('fc1', 7 * 7 * 15, 245),
     fc2: denseLayer('fc2', 245, 10),
