@@ -285,7 +285,13 @@ if (flags.mnist) {
       momentum: { values: [0, 0.9] },
     },
   });
-  await compare('mnist', { WORKER_TRAINER: 'tfjs' }, 2, mnistSweep, 900_000);
+  await compare(
+    'mnist',
+    { WORKER_TRAINER: 'tfjs' },
+    2,
+    mnistSweep,
+    Math.max(900_000, flags['mnist-runs'] * 100_000),
+  );
 }
 
 console.log('## Hyperband vs the same random sweep trained to the end\n');

@@ -36,6 +36,8 @@ export async function createTestApi(
     ...options.env,
   });
   const ctx = createApiContext(config, createLogger('api-test', 'silent'), { ingesterBlockMs: 50 });
+  // An ingester commits only under the prefix's lease, as in `startApi`.
+  if (ctx.ingester) await ctx.lease?.acquire();
   const apps: FastifyInstance[] = [await buildServer(ctx)];
   return {
     app: apps[0]!,
