@@ -77,9 +77,17 @@ function ensureSqlite(line, nodeDir, nodeVersion) {
     ['/tmp/sweeplab-bench.lock', node, nodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '-j', '2'],
     {
       cwd: target,
-      env: { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}` },
+      // npm exports its own `nodedir` config (e.g. `nodedir=/usr` in an .npmrc) as npm_config_nodedir, and
+      // node-gyp prefers it to --nodedir: without this override it builds against the machine's Node headers.
+      env: {
+        ...process.env,
+        npm_config_nodedir: nodeDir,
+        PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
+      },
     },
   );
+  // Refuse a build for another ABI here, with its cause, rather than as a failure in every test that opens SQLite.
+  sh(node, ['-e', `new (require(${JSON.stringify(target)}))(':memory:').close()`], { cwd: target });
   writeFileSync(stamp, want);
 }
 
