@@ -59,7 +59,7 @@ def main():
     a = p.parse_args()
     state, meta = load_safetensors(a.weights)
     params = json.loads(meta['params'])
-    model = build(meta['model'])
+    model = build(meta['model'], params.get('depth', 1))
     model.load_state_dict(state, strict=True)
     model.eval()
     directory = DATA_DIRS[meta['dataset']]

@@ -2,7 +2,9 @@
 serves (GET /v1/runs/:id/weights?format=safetensors): `model.load_state_dict(load_file(path))`.
 
 - resnet / plain: the reference PyTorch ResNet (conv1, resblock1, conv2, resblock2, out, out1);
-  plain is the same network without its two shortcuts.
+  plain is the same network without its shortcuts. With `depth` d > 1 (the run parameter: residual
+  blocks per stage) each stage has d blocks: resblock1, resblock1_2, ..., resblock1_d, then conv2,
+  resblock2, resblock2_2, ...; depth 1 is exactly the reference network.
 - cnn: the traditional CNN (block1..block4 of 3x3 convolutions, each followed by ReLU, fc).
 
 Inputs are (B, 1, 28, 28) images in [0, 1]; outputs are logits. PyTorch only; no other dependency.
@@ -28,20 +30,37 @@ class ResBlock(nn.Module):
 
 
 class ResNet(nn.Module):
-    def __init__(self, shortcut=True):
+    def __init__(self, shortcut=True, depth=1):
         super().__init__()
+        if not isinstance(depth, int) or not 1 <= depth <= 8:
+            raise ValueError(f'depth must be an integer from 1 to 8 (got {depth!r})')
+        self.depth = depth
         self.conv1 = nn.Conv2d(1, 20, 5, padding=2)
-        self.resblock1 = ResBlock(20, shortcut)
+        self._add_blocks(1, 20, shortcut)
         self.conv2 = nn.Conv2d(20, 15, 3, padding=1)
-        self.resblock2 = ResBlock(15, shortcut)
+        self._add_blocks(2, 15, shortcut)
         self.out = nn.Linear(15 * 7 * 7, 5 * 7 * 7)
         self.out1 = nn.Linear(5 * 7 * 7, 10)
 
+    @staticmethod
+    def block_names(stage, depth):
+        return [f'resblock{stage}'] + [f'resblock{stage}_{i}' for i in range(2, depth + 1)]
+
+    def _add_blocks(self, stage, channels, shortcut):
+        # Registered in order (after the stage's conv), so state_dict keys follow the exported order.
+        for name in self.block_names(stage, self.depth):
+            setattr(self, name, ResBlock(channels, shortcut))
+
+    def _blocks(self, stage, x):
+        for name in self.block_names(stage, self.depth):
+            x = getattr(self, name)(x)
+        return x
+
     def forward(self, x):
         x = F.relu(F.max_pool2d(self.conv1(x), 2))
-        x = self.resblock1(x)
+        x = self._blocks(1, x)
         x = F.relu(F.max_pool2d(self.conv2(x), 2))
-        x = self.resblock2(x)
+        x = self._blocks(2, x)
         return self.out1(F.relu(self.out(x.flatten(1))))
 
 
@@ -76,12 +95,16 @@ class CNN(nn.Module):
         return self.fc(self.block4(x).flatten(1))
 
 
-def build(model):
+def build(model, depth=1):
+    """The network of a run: `model` and the run parameter `depth` (resnet/plain only), e.g. from a
+    safetensors file's metadata: build(meta['model'], json.loads(meta['params']).get('depth', 1))."""
     if model == 'resnet':
-        return ResNet()
+        return ResNet(depth=depth)
     if model == 'plain':
-        return ResNet(shortcut=False)
+        return ResNet(shortcut=False, depth=depth)
     if model == 'cnn':
+        if depth != 1:
+            raise ValueError(f'model cnn has a fixed depth (got depth {depth!r})')
         return CNN()
     raise ValueError(f'unknown model {model!r}')
 

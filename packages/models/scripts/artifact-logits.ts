@@ -19,7 +19,7 @@ if (!path) {
   process.exit(2);
 }
 await initBackend('auto');
-const { model, weights, metadata } = safetensorsToWeights(readFileSync(path));
+const { model, depth, weights, metadata } = safetensorsToWeights(readFileSync(path));
 const params = RunParams.parse(JSON.parse(metadata.params ?? '{}'));
 const test = loadDataset(params.dataset).test;
 const indices =
@@ -27,7 +27,7 @@ const indices =
     ? stratifiedSubset(test.labels, params.val_subset, CLASS_COUNT)
     : Uint32Array.from({ length: test.count }, (_, i) => i);
 const count = Math.min(Number(countArg ?? 500), indices.length);
-const definition = getModel(model);
+const definition = getModel(model, depth);
 const loaded = ModelWeights.fromArrays(definition.layers, weights);
 const batch = makeBatch(test, indices, 0, count);
 const logits = tf.tidy(() => definition.forward(loaded, batch.images));

@@ -1,5 +1,5 @@
 // `tsx scripts/export-artifact.ts train --model plain --lr 0.1 --epochs 3 --train-subset 6000 --val-subset 2000 OUT`
-// `tsx scripts/export-artifact.ts perturbed --model cnn [--scale 3] [--seed 0] [--val-subset 500] OUT`
+// `tsx scripts/export-artifact.ts perturbed --model cnn [--depth 1] [--scale 3] [--seed 0] [--val-subset 500] OUT`
 // Writes a safetensors artifact with checkpointToSafetensors (the function the API's ArtifactStore
 // uses), for packages/models/pytorch/check_artifact.py to load into PyTorch.
 // - train: a real training run; the last epoch's weights and val_acc.
@@ -14,7 +14,7 @@ import { perturbedArtifact } from '../src/export/perturbed-artifact.ts';
 import { trainRun } from '../src/training/train-run.ts';
 
 const USAGE = `usage: tsx scripts/export-artifact.ts train|perturbed --model resnet|plain|cnn [--lr 0.1] [--epochs 1]
-  [--momentum 0] [--train-subset N] [--val-subset N] [--scale 3] [--seed 0] OUT.safetensors`;
+  [--momentum 0] [--depth 1] [--train-subset N] [--val-subset N] [--scale 3] [--seed 0] OUT.safetensors`;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -22,6 +22,7 @@ const { values, positionals } = parseArgs({
     lr: { type: 'string', default: '0.1' },
     epochs: { type: 'string', default: '1' },
     momentum: { type: 'string', default: '0' },
+    depth: { type: 'string', default: '1' },
     'train-subset': { type: 'string' },
     'val-subset': { type: 'string' },
     scale: { type: 'string', default: '3' },
@@ -39,6 +40,7 @@ const params = RunParams.parse({
   lr: num(values.lr),
   epochs: num(values.epochs),
   momentum: num(values.momentum),
+  depth: num(values.depth),
   seed: num(values.seed),
   train_subset: num(values['train-subset']),
   val_subset: num(values['val-subset']) ?? (mode === 'perturbed' ? 500 : undefined),
@@ -61,6 +63,7 @@ if (mode === 'train') {
     seed: params.seed,
     scale: Number(values.scale),
     valSubset: params.val_subset ?? 500,
+    depth: params.depth,
   });
   valAcc = perturbed.valAcc;
   console.error(`perturbed ${params.model} (scale ${values.scale}): val_acc ${valAcc.toFixed(4)} in TF.js`);

@@ -89,7 +89,7 @@ async function local(): Promise<Prediction[]> {
     closeDatabase(db);
   }
   if (!artifact) fail(`run ${runId} has no ${kind} weights in ${config.DATABASE_PATH}`, 1);
-  const { model, weights } = safetensorsToWeights(
+  const { model, depth, weights } = safetensorsToWeights(
     readFileSync(`${artifactsDir(config)}/${artifact.sha256}.safetensors`),
   );
   const inputs: MnistInput[] = positionals.map((file) => {
@@ -106,7 +106,7 @@ async function local(): Promise<Prediction[]> {
   });
   const models = await import('@sweeplab/models');
   await models.initBackend('auto');
-  const probabilities = models.predictProbabilities(model, weights, pixels);
+  const probabilities = models.predictProbabilities(model, weights, pixels, depth);
   return inputs.map((input, i) => {
     const p = Array.from(probabilities[i]!);
     return {

@@ -188,7 +188,7 @@ export function artifactRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           const { kind } = request.query;
           const inputs = parsePredictBody(request.body);
           const artifact = artifactOr404(id, kind);
-          const { model, weights } = await cache.get(artifact.sha256, () =>
+          const { model, depth, weights } = await cache.get(artifact.sha256, () =>
             readFile(ctx.artifacts.pathOf(artifact.sha256)),
           );
           const pixels = new Float32Array(inputs.length * 28 * 28);
@@ -198,7 +198,7 @@ export function artifactRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           // TF.js is loaded on the first prediction only: the API otherwise never needs it.
           const models = await import('@sweeplab/models');
           if (!models.currentBackend()) await models.initBackend('auto');
-          const probabilities = models.predictProbabilities(model, weights, pixels);
+          const probabilities = models.predictProbabilities(model, weights, pixels, depth);
           return {
             run_id: id,
             kind,

@@ -5,11 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
 import { makeBatch } from '../data/batch.ts';
 import { loadDataset } from '../data/dataset-loader.ts';
+import { predictProbabilities } from '../inference/predict.ts';
 import { getModel } from '../models/model-registry.ts';
 import { ModelWeights } from '../models/model-weights.ts';
 import { decodeCheckpoint } from '../training/checkpoint.ts';
 import { trainRun } from '../training/train-run.ts';
 import { checkpointToSafetensors, safetensorsToWeights } from './model-artifact.ts';
+import { perturbedArtifact } from './perturbed-artifact.ts';
 import { fromPytorchStateDict, toPytorchStateDict } from './pytorch-state-dict.ts';
 import { decodeSafetensors } from './safetensors.ts';
 
@@ -50,6 +52,44 @@ test('PyTorch state_dict names and shapes: the reference ResNet exactly, and the
   assert.equal(cnn['block4.conv2.weight'], '256x256x3x3');
   assert.equal(cnn['fc.weight'], '10x12544');
   assert.equal(Object.keys(cnn).length, 22);
+});
+
+test('at depth 2 the extra residual blocks export as resblock1_2 / resblock2_2, in registration order', () => {
+  for (const model of ['resnet', 'plain'] as const) {
+    const weights = ModelWeights.initialise(getModel(model, 2).layers, 0);
+    const dict = toPytorchStateDict(model, weights.toArrays());
+    const back = fromPytorchStateDict(model, dict);
+    assert.deepEqual(
+      back.map((a) => a.name),
+      weights.toArrays().map((a) => a.name),
+      'names round-trip',
+    );
+    weights.dispose();
+    const block = (name: string, channels: number) => [
+      [`${name}.conv1.weight`, `30x${channels}x5x5`],
+      [`${name}.conv1.bias`, '30'],
+      [`${name}.conv2.weight`, `${channels}x30x3x3`],
+      [`${name}.conv2.bias`, `${channels}`],
+    ];
+    assert.deepEqual(
+      dict.map((t) => [t.name, t.shape.join('x')]),
+      [
+        ['conv1.weight', '20x1x5x5'],
+        ['conv1.bias', '20'],
+        ...block('resblock1', 20),
+        ...block('resblock1_2', 20),
+        ['conv2.weight', '15x20x3x3'],
+        ['conv2.bias', '15'],
+        ...block('resblock2', 15),
+        ...block('resblock2_2', 15),
+        ['out.weight', '245x735'],
+        ['out.bias', '245'],
+        ['out1.weight', '10x245'],
+        ['out1.bias', '10'],
+      ],
+      model,
+    );
+  }
 });
 
 test('the layout conversion is exact both ways, and the first dense layer reads (c, h, w) features', () => {
@@ -118,4 +158,30 @@ test('a trained run exported to safetensors and reloaded into TF.js predicts ide
   tf.dispose([a!, b!, batch.images, batch.oneHot]);
   trained.dispose();
   reloaded.dispose();
+});
+
+test('a depth-2 artifact predicts through the depth-2 network, and never silently through depth 1', () => {
+  const artifact = perturbedArtifact('plain', { seed: 3, valSubset: 50, depth: 2 });
+  const { model, depth, weights } = safetensorsToWeights(artifact.file);
+  assert.equal(model, 'plain');
+  assert.equal(depth, 2);
+  const test = loadDataset('mnist').test;
+  const batch = makeBatch(
+    test,
+    Uint32Array.from({ length: 20 }, (_, i) => i),
+    0,
+    20,
+  );
+  const pixels = batch.images.dataSync() as Float32Array;
+  const definition = getModel('plain', 2);
+  const original = ModelWeights.fromArrays(definition.layers, artifact.weights);
+  const expected = tf.tidy(() => tf.softmax(definition.forward(original, batch.images)).dataSync());
+  original.dispose();
+  const probabilities = predictProbabilities(model, weights, pixels, depth);
+  assert.deepEqual(Float32Array.from(probabilities.flatMap((p) => Array.from(p))), expected);
+  assert.throws(
+    () => predictProbabilities(model, weights, pixels),
+    /plain at depth 1 has no layer for weights block1_2\.conv1\.kernel/,
+  );
+  tf.dispose([batch.images, batch.oneHot]);
 });

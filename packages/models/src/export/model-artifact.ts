@@ -1,4 +1,4 @@
-import type { ModelName } from '@sweeplab/shared';
+import { MAX_DEPTH, type ModelName } from '@sweeplab/shared';
 import type { NamedArray } from '../models/model-weights.ts';
 import { decodeCheckpoint } from '../training/checkpoint.ts';
 import { fromPytorchStateDict, toPytorchStateDict } from './pytorch-state-dict.ts';
@@ -37,6 +37,8 @@ export function checkpointToSafetensors(checkpoint: Uint8Array, provenance: Arti
 /** A stored artifact back to TF.js weights (for predictions), with its metadata. */
 export function safetensorsToWeights(bytes: Uint8Array): {
   model: ModelName;
+  /** Residual blocks per stage (the run parameter `depth`; 1 when the metadata has none). */
+  depth: number;
   weights: NamedArray[];
   metadata: Record<string, string>;
 } {
@@ -45,5 +47,16 @@ export function safetensorsToWeights(bytes: Uint8Array): {
   if (model !== 'resnet' && model !== 'plain' && model !== 'cnn') {
     throw new SafetensorsError(`safetensors metadata names no known model (model=${JSON.stringify(model)})`);
   }
-  return { model, weights: fromPytorchStateDict(model, tensors), metadata };
+  let depth: unknown = 1;
+  try {
+    depth = (JSON.parse(metadata.params ?? '{}') as { depth?: unknown }).depth ?? 1;
+  } catch (err) {
+    throw new SafetensorsError(`safetensors metadata params is not JSON (${(err as Error).message})`);
+  }
+  if (!Number.isInteger(depth) || (depth as number) < 1 || (depth as number) > MAX_DEPTH) {
+    throw new SafetensorsError(
+      `safetensors metadata params.depth must be an integer from 1 to ${MAX_DEPTH} (got ${JSON.stringify(depth)})`,
+    );
+  }
+  return { model, depth: depth as number, weights: fromPytorchStateDict(model, tensors), metadata };
 }

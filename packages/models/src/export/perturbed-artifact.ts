@@ -20,12 +20,19 @@ import { checkpointToSafetensors } from './model-artifact.ts';
  */
 export function perturbedArtifact(
   model: ModelName,
-  options: { seed?: number; scale?: number; valSubset?: number } = {},
+  options: { seed?: number; scale?: number; valSubset?: number; depth?: number } = {},
 ): { file: Uint8Array; weights: NamedArray[]; valAcc: number; params: RunParams } {
-  const { seed = 0, scale = 3, valSubset = 500 } = options;
+  const { seed = 0, scale = 3, valSubset = 500, depth = 1 } = options;
   // lr and epochs are required by RunParams; nothing was trained with them (epoch 0).
-  const params = RunParams.parse({ model, seed, lr: 0.1, epochs: 1, val_subset: valSubset });
-  const definition = getModel(model);
+  const params = RunParams.parse({
+    model,
+    seed,
+    lr: 0.1,
+    epochs: 1,
+    val_subset: valSubset,
+    depth,
+  });
+  const definition = getModel(model, depth);
   const initial = ModelWeights.initialise(definition.layers, seed);
   const prng = createPrng(seed, 'perturb');
   const weights = initial.toArrays().map((a) => {

@@ -3,26 +3,37 @@ import type { NamedArray } from '../models/model-weights.ts';
 import type { Tensor } from './safetensors.ts';
 
 /**
- * Our layer names → the module names of the PyTorch definitions users load the weights into: for
- * resnet and plain the reference script's ResNet (`resblock1`, `out`, `out1`), for cnn the definition
- * shipped in packages/models/pytorch/ (same names as ours). Layers not listed keep their name.
+ * Our layer names → the module names of the PyTorch definitions users load the weights into
+ * (packages/models/pytorch/sweeplab_models.py). resnet and plain: the reference script's ResNet
+ * (`block1` → `resblock1`, `fc1` → `out`, `fc2` → `out1`); at depth > 1 the extra blocks of stage s keep
+ * their number the same way (`block1_2` → `resblock1_2`, …), so depth 1 is exactly the reference's
+ * keys. cnn: the shipped definition uses our names. Layers not matched keep their name.
  */
-const PYTORCH_MODULES: Readonly<Record<ModelName, Readonly<Record<string, string>>>> = {
-  resnet: { block1: 'resblock1', block2: 'resblock2', fc1: 'out', fc2: 'out1' },
-  plain: { block1: 'resblock1', block2: 'resblock2', fc1: 'out', fc2: 'out1' },
-  cnn: {},
+const PYTORCH_MODULES: Readonly<
+  Record<ModelName, { residualBlocks: boolean; dense: Readonly<Record<string, string>> }>
+> = {
+  resnet: { residualBlocks: true, dense: { fc1: 'out', fc2: 'out1' } },
+  plain: { residualBlocks: true, dense: { fc1: 'out', fc2: 'out1' } },
+  cnn: { residualBlocks: false, dense: {} },
 };
 
+/** `block1`, `block1_2`, … (catalog's resnetSpec) ↔ `resblock1`, `resblock1_2`, … (PyTorch). */
+const OUR_BLOCK = /^block(\d+(?:_\d+)?)$/;
+const PYTORCH_BLOCK = /^resblock(\d+(?:_\d+)?)$/;
+
 function renameLayer(model: ModelName, layer: string): string {
-  const [head, ...rest] = layer.split('.');
-  const mapped = PYTORCH_MODULES[model][head!] ?? head!;
-  return [mapped, ...rest].join('.');
+  const [head, ...rest] = layer.split('.') as [string, ...string[]];
+  const { residualBlocks, dense } = PYTORCH_MODULES[model];
+  const block = residualBlocks ? OUR_BLOCK.exec(head) : null;
+  return [block ? `resblock${block[1]}` : (dense[head] ?? head), ...rest].join('.');
 }
 
 function unrenameLayer(model: ModelName, layer: string): string {
-  const [head, ...rest] = layer.split('.');
-  const entry = Object.entries(PYTORCH_MODULES[model]).find(([, to]) => to === head);
-  return [entry ? entry[0] : head!, ...rest].join('.');
+  const [head, ...rest] = layer.split('.') as [string, ...string[]];
+  const { residualBlocks, dense } = PYTORCH_MODULES[model];
+  const block = residualBlocks ? PYTORCH_BLOCK.exec(head) : null;
+  const denseEntry = Object.entries(dense).find(([, to]) => to === head);
+  return [block ? `block${block[1]}` : (denseEntry?.[0] ?? head), ...rest].join('.');
 }
 
 interface Flatten {
