@@ -3,6 +3,7 @@ import { biasGradient, flipKernel, reluGradientAndBiasGradient } from './gradien
 import { usesRoutedGradients } from './gradient-routing.ts';
 import { imagePatchesWithOnesRow } from './image-patches.ts';
 import { profileScope } from './kernel-profile.ts';
+import { winogradConv, winogradInput, winogradInputGradient, winogradKernelGradient } from './winograd.ts';
 
 export interface ConvWeights {
   /** (k, k, in, out), as tf.conv2d expects. */
@@ -12,6 +13,44 @@ export interface ConvWeights {
   size?: number;
   /** The layer's name, for kernel profiles. */
   name?: string;
+}
+
+/**
+ * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend. Its GEMMs
+ * do a quarter of the direct convolution's multiply-adds but its JS tile transforms cost time per
+ * tile and channel, so it pays only where channels are many: measured per layer shape with
+ * `npm run bench:train -- --profile` (BENCHMARKS.md). dW pays much earlier than the forward pass
+ * because XNNPACK runs the batch-as-channels convolution of the routed dW poorly.
+ */
+const WINOGRAD_FORWARD_MIN_CHANNEL_PRODUCT = 128 * 128;
+/** dW: from 16×32 channels on 28×28 maps; on smaller maps XNNPACK's dW is fast enough to keep. */
+const WINOGRAD_DW_MIN_CHANNEL_PRODUCT = 16 * 32;
+const WINOGRAD_DW_MIN_SIZE = 28;
+
+let winogradEnabled = true;
+
+/** Turns Winograd off (or back on) for every layer; for A/B benchmarks and the equivalence tests. */
+export function setWinograd(enabled: boolean): void {
+  winogradEnabled = enabled;
+}
+
+export interface ConvPlan {
+  /** Forward pass and dX (the same convolution with the rotated kernel) as Winograd. */
+  forward: boolean;
+  /** dW as Winograd (from the input's tiles, kept from the forward pass or made in the backward one). */
+  kernelGradient: boolean;
+}
+
+/** The algorithm of each pass for a layer with this kernel size and these channel counts. */
+export function convPlan(k: number, cIn: number, cOut: number, size: number): ConvPlan {
+  const eligible = winogradEnabled && k === 3 && tf.getBackend() === 'wasm';
+  const product = cIn * cOut;
+  const forward = eligible && product >= WINOGRAD_FORWARD_MIN_CHANNEL_PRODUCT;
+  return {
+    forward,
+    kernelGradient:
+      forward || (eligible && product >= WINOGRAD_DW_MIN_CHANNEL_PRODUCT && size >= WINOGRAD_DW_MIN_SIZE),
+  };
 }
 
 export interface Conv2dOptions {
@@ -67,20 +106,30 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
     });
     return op(weights.kernel, weights.bias) as tf.Tensor4D;
   }
+  const [n, h, w] = x.shape;
+  const plan = convPlan(k, weights.kernel.shape[2], weights.kernel.shape[3], Math.min(h, w));
   const op = tf.customGrad((input, kernel, bias, save) => {
-    const [xIn, w] = [input as tf.Tensor4D, kernel as tf.Tensor4D];
-    const y = forward(xIn, w, bias as tf.Tensor1D);
-    (save as tf.GradSaveFunc)(relu ? [xIn, w, y] : [xIn, w]);
+    const [xIn, wt] = [input as tf.Tensor4D, kernel as tf.Tensor4D];
+    // V, the input's Winograd tiles, serves the forward pass and dW alike; kept instead of x.
+    const tiles = plan.forward ? profileScope(name, 'forward', () => winogradInput(xIn)) : undefined;
+    const y = tiles
+      ? profileScope(name, 'forward', () => winogradConv(tiles, wt, bias as tf.Tensor1D, [n, h, w], relu))
+      : forward(xIn, wt, bias as tf.Tensor1D);
+    (save as tf.GradSaveFunc)([tiles ?? xIn, wt, ...(relu ? [y] : [])]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
-        const [savedInput, savedKernel, output] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D?];
+        const [savedInput, savedKernel, output] = saved as [tf.Tensor, tf.Tensor4D, tf.Tensor4D?];
         const [g, db] = convGradient(dy as tf.Tensor4D, output);
-        return [
-          profileScope(name, 'dX', () => convInputGradient(g, savedKernel)),
-          profileScope(name, 'dW', () => convKernelGradient(savedInput, g, k)),
-          db,
-        ];
+        const dX = profileScope(name, 'dX', () =>
+          plan.forward ? winogradInputGradient(g, savedKernel) : convInputGradient(g, savedKernel),
+        );
+        const dW = profileScope(name, 'dW', () => {
+          if (!plan.kernelGradient) return convKernelGradient(savedInput as tf.Tensor4D, g, k);
+          if (plan.forward) return winogradKernelGradient(savedInput as tf.Tensor3D, g);
+          return tf.tidy(() => winogradKernelGradient(winogradInput(savedInput as tf.Tensor4D), g));
+        });
+        return [dX, dW, db];
       },
     };
   });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
-import { conv2d } from './conv2d.ts';
+import { conv2d, convPlan } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { maxPool2x2 } from './max-pool.ts';
 
@@ -124,6 +124,22 @@ const cases: Case[] = [
     dataInput: true,
   },
   {
+    // On wasm this layer runs forward, dX and dW as Winograd F(4×4, 3×3) (see the plan test below).
+    name: 'conv2d 3×3 (128→128) + ReLU on 7×7 maps',
+    inputs: [[2, 7, 7, 128], [3, 3, 128, 128], [128]],
+    op: (x, k, b) =>
+      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
+    reference: convReluReference(true),
+  },
+  {
+    // On wasm: XNNPACK forward and dX, Winograd dW from tiles made in the backward pass.
+    name: 'conv2d 3×3 (16→32) + ReLU on 28×28 maps',
+    inputs: [[2, 28, 28, 16], [3, 3, 16, 32], [32]],
+    op: (x, k, b) =>
+      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
+    reference: convReluReference(true),
+  },
+  {
     name: 'dense (7→5)',
     inputs: [[4, 7], [7, 5], [5]],
     op: (x, w, b) => dense(x as tf.Tensor2D, { kernel: w as tf.Tensor2D, bias: b as tf.Tensor1D }),
@@ -198,4 +214,15 @@ test('routed gradients on wasm equal the cpu built-ins', async () => {
       assertClose(g, expected[n]![i]!, `${c.name} (wasm) input ${i}`);
     });
   });
+});
+
+test('the large 3×3 cases take the Winograd passes on wasm only; 5×5 and small layers never', async () => {
+  await initBackend('wasm');
+  assert.deepEqual(convPlan(3, 128, 128, 7), { forward: true, kernelGradient: true });
+  assert.deepEqual(convPlan(3, 16, 32, 28), { forward: false, kernelGradient: true });
+  assert.deepEqual(convPlan(3, 16, 32, 14), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(3, 4, 6, 28), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(5, 256, 256, 28), { forward: false, kernelGradient: false });
+  await initBackend('cpu');
+  assert.deepEqual(convPlan(3, 128, 128, 7), { forward: false, kernelGradient: false });
 });
