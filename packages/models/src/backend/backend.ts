@@ -7,6 +7,7 @@ import type { BackendName, BackendPreference } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { prepareWinogradSimd } from '../nn/winograd.ts';
 
 export interface BackendInfo {
   backend: BackendName;
@@ -78,6 +79,8 @@ async function activateWasm(): Promise<BackendInfo> {
   }
   await setBackendOrThrow('wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  // Without them the Winograd layers fall back to the JS transforms: slower, same results.
+  if (simd) await prepareWinogradSimd();
   return {
     backend: 'wasm',
     tfjsVersion: tf.version_core,

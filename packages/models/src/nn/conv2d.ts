@@ -3,7 +3,13 @@ import { biasGradient, flipKernel, reluGradientAndBiasGradient } from './gradien
 import { usesRoutedGradients } from './gradient-routing.ts';
 import { imagePatchesWithOnesRow } from './image-patches.ts';
 import { profileScope } from './kernel-profile.ts';
-import { winogradConv, winogradInput, winogradInputGradient, winogradKernelGradient } from './winograd.ts';
+import {
+  winogradConv,
+  winogradInput,
+  winogradInputGradient,
+  winogradKernelGradient,
+  winogradSimd,
+} from './winograd.ts';
 
 export interface ConvWeights {
   /** (k, k, in, out), as tf.conv2d expects. */
@@ -16,16 +22,17 @@ export interface ConvWeights {
 }
 
 /**
- * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend. Its GEMMs
- * do a quarter of the direct convolution's multiply-adds but its JS tile transforms cost time per
- * tile and channel, so it pays only where channels are many: measured per layer shape with
- * `npm run bench:train -- --profile` (BENCHMARKS.md). dW pays much earlier than the forward pass
- * because XNNPACK runs the batch-as-channels convolution of the routed dW poorly.
+ * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend: its GEMMs
+ * do a quarter of the direct convolution's multiply-adds, its tile transforms cost time per tile and
+ * channel. Thresholds on C_in·C_out, measured per layer shape against XNNPACK's direct convolution
+ * (BENCHMARKS.md, issue #14): with the SIMD transforms (channel counts multiples of 4) Winograd wins from
+ * 16×16 channels forward and from 8×8 for dW (XNNPACK's batch-as-channels dW is slow); with the JS
+ * transforms only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on 28×28 maps.
  */
-const WINOGRAD_FORWARD_MIN_CHANNEL_PRODUCT = 128 * 128;
-/** dW: from 16×32 channels on 28×28 maps; on smaller maps XNNPACK's dW is fast enough to keep. */
-const WINOGRAD_DW_MIN_CHANNEL_PRODUCT = 16 * 32;
-const WINOGRAD_DW_MIN_SIZE = 28;
+const WINOGRAD_THRESHOLDS = {
+  simd: { forward: 16 * 16, kernelGradient: 8 * 8, kernelGradientMinSize: 1 },
+  js: { forward: 128 * 128, kernelGradient: 16 * 32, kernelGradientMinSize: 28 },
+} as const;
 
 let winogradEnabled = true;
 
@@ -44,12 +51,13 @@ export interface ConvPlan {
 /** The algorithm of each pass for a layer with this kernel size and these channel counts. */
 export function convPlan(k: number, cIn: number, cOut: number, size: number): ConvPlan {
   const eligible = winogradEnabled && k === 3 && tf.getBackend() === 'wasm';
+  const limits = WINOGRAD_THRESHOLDS[winogradSimd(cIn, cOut) ? 'simd' : 'js'];
   const product = cIn * cOut;
-  const forward = eligible && product >= WINOGRAD_FORWARD_MIN_CHANNEL_PRODUCT;
+  const forward = eligible && product >= limits.forward;
   return {
     forward,
     kernelGradient:
-      forward || (eligible && product >= WINOGRAD_DW_MIN_CHANNEL_PRODUCT && size >= WINOGRAD_DW_MIN_SIZE),
+      forward || (eligible && product >= limits.kernelGradient && size >= limits.kernelGradientMinSize),
   };
 }
 

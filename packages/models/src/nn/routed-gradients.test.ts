@@ -6,6 +6,7 @@ import { initBackend } from '../backend/backend.ts';
 import { conv2d, convPlan } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { maxPool2x2 } from './max-pool.ts';
+import { winogradSimd } from './winograd.ts';
 
 /** Uniform in (offset ± 1), reproducible. */
 function random(shape: number[], seed: number, offset = 0): tf.Tensor {
@@ -216,11 +217,17 @@ test('routed gradients on wasm equal the cpu built-ins', async () => {
   });
 });
 
-test('the large 3×3 cases take the Winograd passes on wasm only; 5×5 and small layers never', async () => {
+test('which passes run as Winograd: 3×3 layers on wasm, by channel counts; 5×5 layers and cpu never', async () => {
   await initBackend('wasm');
+  assert.equal(winogradSimd(16, 32), true, 'the SIMD transforms are loaded with the wasm backend');
+  // SIMD transforms (channel counts multiples of 4)
   assert.deepEqual(convPlan(3, 128, 128, 7), { forward: true, kernelGradient: true });
-  assert.deepEqual(convPlan(3, 16, 32, 28), { forward: false, kernelGradient: true });
-  assert.deepEqual(convPlan(3, 16, 32, 14), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(3, 16, 32, 14), { forward: true, kernelGradient: true });
+  assert.deepEqual(convPlan(3, 8, 16, 28), { forward: false, kernelGradient: true });
+  assert.deepEqual(convPlan(3, 4, 8, 28), { forward: false, kernelGradient: false });
+  // JS transforms
+  assert.deepEqual(convPlan(3, 30, 20, 28), { forward: false, kernelGradient: true });
+  assert.deepEqual(convPlan(3, 30, 20, 14), { forward: false, kernelGradient: false });
   assert.deepEqual(convPlan(3, 4, 6, 28), { forward: false, kernelGradient: false });
   assert.deepEqual(convPlan(5, 256, 256, 28), { forward: false, kernelGradient: false });
   await initBackend('cpu');

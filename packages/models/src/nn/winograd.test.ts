@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
-import { winogradConv, winogradInput, winogradInputGradient, winogradKernelGradient } from './winograd.ts';
+import { unloadTileTransforms } from './tile-transforms-simd.ts';
+import {
+  prepareWinogradSimd,
+  winogradConv,
+  winogradInput,
+  winogradInputGradient,
+  winogradKernelGradient,
+  winogradSimd,
+} from './winograd.ts';
 
 /** Uniform in ±1, reproducible. */
 function random(shape: number[], seed: number): tf.Tensor {
@@ -23,6 +31,10 @@ const SHAPES: Shape[] = [
   [3, 5, 7, 4, 6],
   [2, 9, 6, 8, 3],
   [2, 7, 7, 33, 17],
+  // channels in multiples of 4: the SIMD transforms
+  [1, 1, 1, 4, 4],
+  [2, 7, 7, 16, 8],
+  [3, 6, 9, 12, 20],
 ];
 
 /** Forward (with bias and ReLU), dX and dW from the cpu backend's own kernels. */
@@ -78,4 +90,32 @@ test('Winograd F(4×4, 3×3) forward, dX and dW equal the direct convolution wit
       assert.ok(worst <= 2e-5 * scale + 1e-6, `${shape.join('×')} ${pass}: max |error| ${worst} of ${scale}`);
     });
   });
+});
+
+test('the JS transforms (the fallback without wasm SIMD) give what the SIMD ones give', async () => {
+  await initBackend('wasm');
+  const simdShapes = SHAPES.filter(([, , , cIn, cOut]) => cIn % 4 === 0 && cOut % 4 === 0);
+  assert.ok(
+    simdShapes.every(([, , , cIn, cOut]) => winogradSimd(cIn, cOut)),
+    'SIMD transforms loaded',
+  );
+  const simd = simdShapes.map((shape, i) => winograd(shape, 100 + i));
+  unloadTileTransforms();
+  try {
+    assert.equal(winogradSimd(4, 4), false);
+    simdShapes.forEach((shape, i) => {
+      winograd(shape, 100 + i).forEach((js, p) => {
+        const other = simd[i]![p]!;
+        const scale = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        let worst = 0;
+        for (let j = 0; j < js.length; j++) worst = Math.max(worst, Math.abs(js[j]! - other[j]!));
+        assert.ok(
+          worst <= 1e-5 * scale + 1e-6,
+          `${shape.join('×')} pass ${p}: JS vs SIMD ${worst} of ${scale}`,
+        );
+      });
+    });
+  } finally {
+    assert.equal(await prepareWinogradSimd(), undefined);
+  }
 });
