@@ -7,7 +7,7 @@ import type { BackendName, BackendPreference } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { prepareWinogradSimd } from '../nn/winograd.ts';
+import { prepareWinogradSimd } from '../nn/winograd-simd.ts';
 
 export interface BackendInfo {
   backend: BackendName;

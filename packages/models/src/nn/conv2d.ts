@@ -9,6 +9,7 @@ import {
   winogradInputGradient,
   winogradKernelGradient,
   winogradSimd,
+  winogradSupports,
 } from './winograd.ts';
 
 export interface ConvWeights {
@@ -25,14 +26,16 @@ export interface ConvWeights {
  * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend: its GEMMs
  * do a quarter of the direct convolution's multiply-adds, its tile transforms cost time per tile and
  * channel. Thresholds on C_in·C_out, measured per layer shape against XNNPACK's direct convolution
- * (BENCHMARKS.md, issue #14): with the SIMD transforms (channel counts multiples of 4) Winograd wins from
- * 16×16 channels forward and from 8×8 for dW (XNNPACK's batch-as-channels dW is slow); with the JS
- * transforms only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on 28×28 maps.
+ * (BENCHMARKS.md, issue #14). With the SIMD transforms every pass wins from 16×32 channels, and on
+ * 28×28 maps from 8×16; with the JS transforms (no wasm SIMD) only the CNN's 256×256 layer wins
+ * forward, and dW (XNNPACK's batch-as-channels dW is slow) from 16×32 channels on 28×28 maps.
  */
 const WINOGRAD_THRESHOLDS = {
-  simd: { forward: 16 * 16, kernelGradient: 8 * 8, kernelGradientMinSize: 1 },
-  js: { forward: 128 * 128, kernelGradient: 16 * 32, kernelGradientMinSize: 28 },
+  simd: { forward: 16 * 32, kernelGradient: 16 * 32, onLargeMaps: 8 * 16 },
+  js: { forward: 128 * 128, kernelGradient: 128 * 128, onLargeMaps: 16 * 32 },
 } as const;
+/** Maps at least this wide count as large (the CNN's first blocks): more tiles per transform call. */
+const LARGE_MAP = 28;
 
 let winogradEnabled = true;
 
@@ -50,14 +53,15 @@ export interface ConvPlan {
 
 /** The algorithm of each pass for a layer with this kernel size and these channel counts. */
 export function convPlan(k: number, cIn: number, cOut: number, size: number): ConvPlan {
-  const eligible = winogradEnabled && k === 3 && tf.getBackend() === 'wasm';
-  const limits = WINOGRAD_THRESHOLDS[winogradSimd(cIn, cOut) ? 'simd' : 'js'];
+  const eligible = winogradEnabled && tf.getBackend() === 'wasm' && winogradSupports(k);
+  const limits = WINOGRAD_THRESHOLDS[winogradSimd() ? 'simd' : 'js'];
   const product = cIn * cOut;
+  const large = size >= LARGE_MAP;
   const forward = eligible && product >= limits.forward;
   return {
-    forward,
+    forward: forward || (eligible && winogradSimd() && large && product >= limits.onLargeMaps),
     kernelGradient:
-      forward || (eligible && product >= limits.kernelGradient && size >= limits.kernelGradientMinSize),
+      forward || (eligible && (product >= limits.kernelGradient || (large && product >= limits.onLargeMaps))),
   };
 }
 
@@ -119,7 +123,7 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
   const op = tf.customGrad((input, kernel, bias, save) => {
     const [xIn, wt] = [input as tf.Tensor4D, kernel as tf.Tensor4D];
     // V, the input's Winograd tiles, serves the forward pass and dW alike; kept instead of x.
-    const tiles = plan.forward ? profileScope(name, 'forward', () => winogradInput(xIn)) : undefined;
+    const tiles = plan.forward ? profileScope(name, 'forward', () => winogradInput(xIn, k)) : undefined;
     const y = tiles
       ? profileScope(name, 'forward', () => winogradConv(tiles, wt, bias as tf.Tensor1D, [n, h, w], relu))
       : forward(xIn, wt, bias as tf.Tensor1D);
@@ -134,8 +138,9 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
         );
         const dW = profileScope(name, 'dW', () => {
           if (!plan.kernelGradient) return convKernelGradient(savedInput as tf.Tensor4D, g, k);
-          if (plan.forward) return winogradKernelGradient(savedInput as tf.Tensor3D, g);
-          return tf.tidy(() => winogradKernelGradient(winogradInput(savedInput as tf.Tensor4D), g));
+          const shape: [number, number, number] = [k, weights.kernel.shape[2], weights.kernel.shape[3]];
+          if (plan.forward) return winogradKernelGradient(savedInput as tf.Tensor3D, g, shape);
+          return tf.tidy(() => winogradKernelGradient(winogradInput(savedInput as tf.Tensor4D, k), g, shape));
         });
         return [dX, dW, db];
       },

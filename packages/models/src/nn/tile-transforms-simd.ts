@@ -23,6 +23,8 @@ export interface TileTransform {
   /** Adds a per-channel bias vector to every output (and clamps at 0 for `relu`). */
   bias?: 'linear' | 'relu';
   strided?: boolean;
+  /** The destination is an unpadded tensor: the last partial vector writes only its channels. */
+  maskedStore?: boolean;
 }
 
 type Exports = Record<string, (...args: number[]) => void>;
@@ -65,8 +67,11 @@ function combination(row: number[], inputs: string[]): string {
 }
 
 /**
- * (func $name (param $src $dst $tmp $n $stride $bias)): stage 1 writes L·X column by column into tmp
- * (rowsOut × colsIn vectors of n), stage 2 applies R along each row into the dst addresses.
+ * (func $name (param $src $dst $tmp $n $stride $bias $rem)): stage 1 writes L·X column by column into
+ * tmp (rowsOut × colsIn columns of vectors), stage 2 applies R along each row into the dst addresses.
+ * $n full vectors of 4 channels, then, when $rem (1–3) channels are left, one more vector whose source
+ * lanes past $rem read as 0 (nothing past a tensor's end is read); with `maskedStore` only its first
+ * $rem lanes are written (an NHWC tensor), otherwise all four (a layout padded to a multiple of 4).
  */
 function tileFunction(t: TileTransform): string {
   if (t.bias && t.strided) throw new Error(`${t.name}: a bias with strided output is not supported`);
@@ -79,68 +84,96 @@ function tileFunction(t: TileTransform): string {
   const locals = [
     ...Array.from({ length: width }, (_, i) => `(local $p${i} i32)`),
     ...Array.from({ length: width }, (_, i) => `(local $v${i} v128)`),
-    '(local $i i32) (local $at i32) (local $column i32) (local $b v128)',
+    '(local $i i32) (local $at i32) (local $column i32) (local $b v128) (local $w v128)',
   ];
-  const loop = (inner: string[]) => [
+  const vectors = (count: number) => Array.from({ length: count }, (_, i) => `(local.get $v${i})`);
+  const address = (pointer: string) => `(i32.add ${pointer} (local.get $at))`;
+  const load = (pointer: string, tail: boolean, target: string) => {
+    if (!tail) return [`(local.set ${target} (v128.load ${address(pointer)}))`];
+    return [
+      `(local.set ${target} (v128.load32_zero ${address(pointer)}))`,
+      ...[1, 2].map(
+        (lane) =>
+          `(if (i32.gt_u (local.get $rem) (i32.const ${lane})) (then (local.set ${target} (v128.load32_lane offset=${lane * 4} ${lane} ${address(pointer)} (local.get ${target})))))`,
+      ),
+    ];
+  };
+  const store = (pointer: string, value: string, tail: boolean) => {
+    if (t.strided) {
+      // channel c of this vector goes to p + c·stride: four lane stores
+      return [
+        `(local.set $w ${value})`,
+        ...[0, 1, 2, 3].map((lane) => {
+          const st = `(f32.store (i32.add ${pointer} (i32.mul (local.get $stride) (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const ${lane})))) (f32x4.extract_lane ${lane} (local.get $w)))`;
+          return tail && lane > 0 ? `(if (i32.gt_u (local.get $rem) (i32.const ${lane})) (then ${st}))` : st;
+        }),
+      ];
+    }
+    if (!(tail && t.maskedStore)) return [`(v128.store ${address(pointer)} ${value})`];
+    return [
+      `(local.set $w ${value})`,
+      `(v128.store32_lane 0 ${address(pointer)} (local.get $w))`,
+      ...[1, 2].map(
+        (lane) =>
+          `(if (i32.gt_u (local.get $rem) (i32.const ${lane})) (then (v128.store32_lane offset=${lane * 4} ${lane} ${address(pointer)} (local.get $w))))`,
+      ),
+    ];
+  };
+  // Runs `inner(tail)` for each full vector, then once more for the partial one when $rem > 0.
+  const loop = (inner: (tail: boolean) => string[]) => [
     '(local.set $i (i32.const 0))',
     '(block $done (loop $next',
     '  (br_if $done (i32.ge_u (local.get $i) (local.get $n)))',
     '  (local.set $at (i32.shl (local.get $i) (i32.const 4)))',
-    ...inner.map((l) => `  ${l}`),
+    ...inner(false).map((l) => `  ${l}`),
     '  (local.set $i (i32.add (local.get $i) (i32.const 1)))',
     '  (br $next)))',
+    '(if (local.get $rem) (then',
+    '  (local.set $at (i32.shl (local.get $i) (i32.const 4)))',
+    ...inner(true).map((l) => `  ${l}`),
+    '))',
   ];
-  const vectors = (count: number) => Array.from({ length: count }, (_, i) => `(local.get $v${i})`);
-  // column bytes in tmp: n vectors of 16 bytes
-  body.push('(local.set $column (i32.shl (local.get $n) (i32.const 4)))');
+  const slotAddress = (slot: number) =>
+    `(i32.add (local.get $tmp) (i32.mul (local.get $column) (i32.const ${slot})))`;
+  // bytes of one tmp column: the full vectors and the partial one
+  body.push(
+    '(local.set $column (i32.shl (i32.add (local.get $n) (i32.ne (local.get $rem) (i32.const 0))) (i32.const 4)))',
+  );
   for (let s = 0; s < colsIn; s++) {
     for (let r = 0; r < rowsIn; r++) {
       body.push(`(local.set $p${r} (i32.load offset=${(r * colsIn + s) * 4} (local.get $src)))`);
     }
-    const inner: string[] = [];
-    for (let r = 0; r < rowsIn; r++) {
-      inner.push(`(local.set $v${r} (v128.load (i32.add (local.get $p${r}) (local.get $at))))`);
-    }
-    t.left.forEach((row, k) => {
-      const slot = k * colsIn + s;
-      inner.push(
-        `(v128.store (i32.add (i32.add (local.get $tmp) (i32.mul (local.get $column) (i32.const ${slot}))) (local.get $at)) ${combination(row, vectors(rowsIn))})`,
-      );
-    });
-    body.push(...loop(inner));
+    body.push(
+      ...loop((tail) => [
+        ...Array.from({ length: rowsIn }, (_, r) => load(`(local.get $p${r})`, tail, `$v${r}`)).flat(),
+        ...t.left.map(
+          (row, k) =>
+            `(v128.store ${address(slotAddress(k * colsIn + s))} ${combination(row, vectors(rowsIn))})`,
+        ),
+      ]),
+    );
   }
   for (let k = 0; k < rowsOut; k++) {
     for (let l = 0; l < colsOut; l++) {
       body.push(`(local.set $p${l} (i32.load offset=${(k * colsOut + l) * 4} (local.get $dst)))`);
     }
-    const inner: string[] = [];
-    for (let s = 0; s < colsIn; s++) {
-      const slot = k * colsIn + s;
-      inner.push(
-        `(local.set $v${s} (v128.load (i32.add (i32.add (local.get $tmp) (i32.mul (local.get $column) (i32.const ${slot}))) (local.get $at))))`,
-      );
-    }
-    if (t.bias) inner.push('(local.set $b (v128.load (i32.add (local.get $bias) (local.get $at))))');
-    t.right.forEach((row, l) => {
-      let value = combination(row, vectors(colsIn));
-      if (t.bias) value = `(f32x4.add ${value} (local.get $b))`;
-      if (t.bias === 'relu') value = `(f32x4.max ${value} ${constant(0)})`;
-      if (!t.strided) {
-        inner.push(`(v128.store (i32.add (local.get $p${l}) (local.get $at)) ${value})`);
-        return;
-      }
-      // channel c of this vector goes to p + c·stride: four lane stores
-      inner.push(`(local.set $b ${value})`);
-      for (let lane = 0; lane < 4; lane++) {
-        inner.push(
-          `(f32.store (i32.add (local.get $p${l}) (i32.mul (local.get $stride) (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const ${lane})))) (f32x4.extract_lane ${lane} (local.get $b)))`,
-        );
-      }
-    });
-    body.push(...loop(inner));
+    body.push(
+      ...loop((tail) => [
+        ...Array.from({ length: colsIn }, (_, s) =>
+          load(slotAddress(k * colsIn + s), false, `$v${s}`),
+        ).flat(),
+        ...(t.bias ? load('(local.get $bias)', tail, '$b') : []),
+        ...t.right.flatMap((row, l) => {
+          let value = combination(row, vectors(colsIn));
+          if (t.bias) value = `(f32x4.add ${value} (local.get $b))`;
+          if (t.bias === 'relu') value = `(f32x4.max ${value} ${constant(0)})`;
+          return store(`(local.get $p${l})`, value, tail);
+        }),
+      ]),
+    );
   }
   return [
-    `(func (export "${t.name}") (param $src i32) (param $dst i32) (param $tmp i32) (param $n i32) (param $stride i32) (param $bias i32)`,
+    `(func (export "${t.name}") (param $src i32) (param $dst i32) (param $tmp i32) (param $n i32) (param $stride i32) (param $bias i32) (param $rem i32)`,
     ...locals.map((l) => `  ${l}`),
     ...body.map((l) => `  ${l}`),
     ')',
@@ -233,11 +266,11 @@ export function unloadTileTransforms(): void {
   loaded = undefined;
 }
 
-/** Whether `name` can run on these arrays: loaded, on the current wasm heap, channels a multiple of 4. */
+/** Whether `name` can run on these arrays: loaded and on the current wasm heap. */
 export function simdReady(name: string, arrays: Float32Array[], channels: number): boolean {
   return (
     loaded !== undefined &&
-    channels % 4 === 0 &&
+    channels > 0 &&
     transforms.some((t) => t.name === name) &&
     tf.getBackend() === 'wasm' &&
     arrays.every((a) => a.buffer === loaded!.memory.buffer)
@@ -262,7 +295,8 @@ export function runTileTransform(
   fill: (tile: number, src: Int32Array, dst: Int32Array, zero: number, scratch: number) => void,
 ): void {
   const { exports, memory, module } = loaded!;
-  const vectorBytes = options.channels * 4;
+  const vectors = Math.ceil(options.channels / 4);
+  const vectorBytes = vectors * 16;
   const transform = transforms.find((t) => t.name === name)!;
   const tmpVectors = transform.left.length * transform.right[0]!.length;
   const bytes = (options.srcCount + options.dstCount) * 4 + (2 + tmpVectors) * vectorBytes + 16;
@@ -274,14 +308,14 @@ export function runTileTransform(
     const tmp = scratch + vectorBytes;
     const srcAt = tmp + tmpVectors * vectorBytes;
     const dstAt = srcAt + options.srcCount * 4;
-    new Float32Array(memory.buffer, zero, options.channels).fill(0);
+    new Float32Array(memory.buffer, zero, vectors * 4).fill(0);
     const src = new Int32Array(memory.buffer, srcAt, options.srcCount);
     const dst = new Int32Array(memory.buffer, dstAt, options.dstCount);
     const run = exports[name]!;
-    const n = options.channels / 4;
+    const [n, rem] = [Math.floor(options.channels / 4), options.channels % 4];
     for (let t = 0; t < options.tiles; t++) {
       fill(t, src, dst, zero, scratch);
-      run(srcAt, dstAt, tmp, n, options.stride ?? 0, options.bias ?? 0);
+      run(srcAt, dstAt, tmp, n, options.stride ?? 0, options.bias ?? 0, rem);
     }
   } finally {
     module._free(base);
@@ -294,6 +328,11 @@ export function runTileTransform(
  */
 export function transposePlanes(src: number, dst: number, planes: number, rows: number, cols: number): void {
   loaded!.exports.transpose!(src, dst, planes, rows, cols);
+}
+
+/** The wasm heap as floats, as it is now (allocating may have replaced the buffer of older views). */
+export function heapFloats(): Float32Array {
+  return new Float32Array(loaded!.memory.buffer);
 }
 
 /** A scratch buffer on the wasm heap for `fn`, freed after it (its address is all `fn` may keep). */

@@ -5,13 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
 import { unloadTileTransforms } from './tile-transforms-simd.ts';
 import {
-  prepareWinogradSimd,
   winogradConv,
   winogradInput,
   winogradInputGradient,
   winogradKernelGradient,
   winogradSimd,
 } from './winograd.ts';
+import { F4x3, prepareWinogradSimd } from './winograd-simd.ts';
 
 /** Uniform in ±1, reproducible. */
 function random(shape: number[], seed: number): tf.Tensor {
@@ -24,34 +24,38 @@ function random(shape: number[], seed: number): tf.Tensor {
 
 type Shape = [n: number, h: number, w: number, cIn: number, cOut: number];
 
-/** Maps that are and are not multiples of the 4×4 tile, 1×1 maps, non-square maps, odd channel counts. */
+/**
+ * Maps that are and are not multiples of the output tile, 1×1 maps, non-square maps, channel counts
+ * with every remainder mod 4 (the SIMD kernels' partial vectors), and batches whose tile count is and
+ * is not a multiple of 4 (dW's two channel-major paths).
+ */
 const SHAPES: Shape[] = [
   [1, 1, 1, 3, 2],
   [2, 4, 4, 5, 7],
   [3, 5, 7, 4, 6],
   [2, 9, 6, 8, 3],
   [2, 7, 7, 33, 17],
-  // channels in multiples of 4: the SIMD transforms
   [1, 1, 1, 4, 4],
   [2, 7, 7, 16, 8],
   [3, 6, 9, 12, 20],
+  [4, 14, 14, 15, 30],
 ];
 
 /** Forward (with bias and ReLU), dX and dW from the cpu backend's own kernels. */
-function reference([n, h, w, cIn, cOut]: Shape, seed: number): Float32Array[] {
+function reference([n, h, w, cIn, cOut]: Shape, k: number, seed: number): Float32Array[] {
   return tf.tidy(() => {
     const x = random([n, h, w, cIn], seed) as tf.Tensor4D;
-    const k = random([3, 3, cIn, cOut], seed + 1) as tf.Tensor4D;
+    const kernel = random([k, k, cIn, cOut], seed + 1) as tf.Tensor4D;
     const b = random([cOut], seed + 2) as tf.Tensor1D;
     const dy = random([n, h, w, cOut], seed + 3) as tf.Tensor4D;
-    const y = tf.relu(tf.add(tf.conv2d(x, k, 1, 'same'), b));
-    const dx = tf.conv2dTranspose(dy, k, [n, h, w, cIn], 1, 'same');
+    const y = tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), b));
+    const dx = tf.conv2dTranspose(dy, kernel, [n, h, w, cIn], 1, 'same');
     const attrs = {
       strides: 1,
       pad: 'same',
       dataFormat: 'NHWC',
       dimRoundingMode: undefined,
-      filterShape: k.shape,
+      filterShape: kernel.shape,
     };
     const dw = tf
       .engine()
@@ -60,62 +64,73 @@ function reference([n, h, w, cIn, cOut]: Shape, seed: number): Float32Array[] {
   });
 }
 
-function winograd([n, h, w, cIn, cOut]: Shape, seed: number): Float32Array[] {
+function winograd([n, h, w, cIn, cOut]: Shape, k: number, seed: number): Float32Array[] {
   return tf.tidy(() => {
     const x = random([n, h, w, cIn], seed) as tf.Tensor4D;
-    const k = random([3, 3, cIn, cOut], seed + 1) as tf.Tensor4D;
+    const kernel = random([k, k, cIn, cOut], seed + 1) as tf.Tensor4D;
     const b = random([cOut], seed + 2) as tf.Tensor1D;
     const dy = random([n, h, w, cOut], seed + 3) as tf.Tensor4D;
-    const tiles = winogradInput(x);
-    const y = winogradConv(tiles, k, b, [n, h, w], true);
-    return [y, winogradInputGradient(dy, k), winogradKernelGradient(tiles, dy)].map(
+    const tiles = winogradInput(x, k);
+    const y = winogradConv(tiles, kernel, b, [n, h, w], true);
+    return [y, winogradInputGradient(dy, kernel), winogradKernelGradient(tiles, dy, [k, cIn, cOut])].map(
       (t) => t.dataSync() as Float32Array,
     );
   });
 }
 
-test('Winograd F(4×4, 3×3) forward, dX and dW equal the direct convolution within float32 rounding', async () => {
-  await initBackend('cpu');
-  const expected = SHAPES.map((shape, i) => reference(shape, 10 * i));
-  await initBackend('wasm');
-  SHAPES.forEach((shape, i) => {
-    const actual = winograd(shape, 10 * i);
-    ['forward', 'dX', 'dW'].forEach((pass, p) => {
-      const [a, e] = [actual[p]!, expected[i]![p]!];
-      assert.equal(a.length, e.length, `${shape} ${pass} size`);
-      const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      let worst = 0;
-      for (let j = 0; j < e.length; j++) worst = Math.max(worst, Math.abs(a[j]! - e[j]!));
-      // F(4×4, 3×3) loses a few bits to its ±8 and 1/24 coefficients; a wrong tile or tap is O(scale).
-      assert.ok(worst <= 2e-5 * scale + 1e-6, `${shape.join('×')} ${pass}: max |error| ${worst} of ${scale}`);
+function assertClose(actual: Float32Array[], expected: Float32Array[], label: string, tolerance: number) {
+  ['forward', 'dX', 'dW'].forEach((pass, p) => {
+    const [a, e] = [actual[p]!, expected[p]!];
+    assert.equal(a.length, e.length, `${label} ${pass} size`);
+    const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    let worst = 0;
+    for (let j = 0; j < e.length; j++) worst = Math.max(worst, Math.abs(a[j]! - e[j]!));
+    assert.ok(worst <= tolerance * scale + 1e-6, `${label} ${pass}: max |error| ${worst} of ${scale}`);
+  });
+}
+
+// F(4×4, 3×3) loses a few bits to its ±8 and 1/24 coefficients; a wrong tile, tap or transform is
+// off by O(scale).
+for (const k of [3]) {
+  test(`Winograd ${k}×${k} (SIMD transforms) forward, dX and dW equal the direct convolution`, async () => {
+    await initBackend('cpu');
+    const expected = SHAPES.map((shape, i) => reference(shape, k, 10 * i));
+    await initBackend('wasm');
+    assert.equal(winogradSimd(), true, 'SIMD transforms loaded');
+    SHAPES.forEach((shape, i) => {
+      assertClose(winograd(shape, k, 10 * i), expected[i]!, `${k}×${k} ${shape.join('×')}`, 3e-5);
     });
   });
-});
+}
 
-test('the JS transforms (the fallback without wasm SIMD) give what the SIMD ones give', async () => {
+test('Winograd 3×3 with the JS transforms (the fallback without wasm SIMD) equals the direct convolution', async () => {
+  await initBackend('cpu');
+  const expected = SHAPES.map((shape, i) => reference(shape, 3, 10 * i));
   await initBackend('wasm');
-  const simdShapes = SHAPES.filter(([, , , cIn, cOut]) => cIn % 4 === 0 && cOut % 4 === 0);
-  assert.ok(
-    simdShapes.every(([, , , cIn, cOut]) => winogradSimd(cIn, cOut)),
-    'SIMD transforms loaded',
-  );
-  const simd = simdShapes.map((shape, i) => winograd(shape, 100 + i));
   unloadTileTransforms();
   try {
-    assert.equal(winogradSimd(4, 4), false);
-    simdShapes.forEach((shape, i) => {
-      winograd(shape, 100 + i).forEach((js, p) => {
-        const other = simd[i]![p]!;
-        const scale = other.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        let worst = 0;
-        for (let j = 0; j < js.length; j++) worst = Math.max(worst, Math.abs(js[j]! - other[j]!));
-        assert.ok(
-          worst <= 1e-5 * scale + 1e-6,
-          `${shape.join('×')} pass ${p}: JS vs SIMD ${worst} of ${scale}`,
-        );
-      });
+    assert.equal(winogradSimd(), false);
+    SHAPES.forEach((shape, i) => {
+      assertClose(winograd(shape, 3, 10 * i), expected[i]!, `JS 3×3 ${shape.join('×')}`, 3e-5);
     });
   } finally {
     assert.equal(await prepareWinogradSimd(), undefined);
+  }
+});
+
+test('the transform matrices satisfy Aᵀ[(G g) ⊙ (Bᵀ d)] = correlation of d with g, in one dimension', () => {
+  for (const v of [F4x3]) {
+    const alpha = v.m + v.r - 1;
+    for (let trial = 0; trial < 5; trial++) {
+      const d = Array.from({ length: alpha }, (_, i) => Math.sin(3 * i + trial));
+      const g = Array.from({ length: v.r }, (_, i) => Math.cos(5 * i + trial));
+      const gg = v.G.map((row) => row.reduce((s, c, j) => s + c * g[j]!, 0));
+      const bd = v.BT.map((row) => row.reduce((s, c, j) => s + c * d[j]!, 0));
+      const y = v.AT.map((row) => row.reduce((s, c, j) => s + c * gg[j]! * bd[j]!, 0));
+      y.forEach((value, i) => {
+        const exact = g.reduce((s, gk, kk) => s + gk * d[i + kk]!, 0);
+        assert.ok(Math.abs(value - exact) < 1e-12, `F(${v.m}, ${v.r}) y[${i}] ${value} vs ${exact}`);
+      });
+    }
   }
 });

@@ -1,15 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { batchedMatMul } from './batched-matmul.ts';
 import { registerJsKernel } from './js-kernel.ts';
+import { tileTransformsLoaded } from './tile-transforms-simd.ts';
 import {
-  loadTileTransforms,
-  runTileTransform,
-  simdReady,
-  type TileTransform,
-  tileTransformsLoaded,
-  transposePlanes,
-  withHeapScratch,
-} from './tile-transforms-simd.ts';
+  simdFilterGradient,
+  simdFilterTiles,
+  simdInputTiles,
+  simdOutputGradientTiles,
+  simdOutputTiles,
+  variantFor,
+} from './winograd-simd.ts';
 
 /**
  * Winograd's minimal filtering F(4×4, 3×3) (Lavin & Gray 2016, "Fast Algorithms for Convolutional Neural
@@ -35,50 +35,14 @@ const POSITIONS = ALPHA * ALPHA;
 
 const tiles = (size: number) => Math.ceil(size / M);
 
-const BT = [
-  [4, 0, -5, 0, 1, 0],
-  [0, -4, -4, 1, 1, 0],
-  [0, 4, -4, -1, 1, 0],
-  [0, -2, -1, 2, 1, 0],
-  [0, 2, -1, -2, 1, 0],
-  [0, 4, 0, -5, 0, 1],
-];
-const G = [
-  [1 / 4, 0, 0],
-  [-1 / 6, -1 / 6, -1 / 6],
-  [-1 / 6, 1 / 6, -1 / 6],
-  [1 / 24, 1 / 12, 1 / 6],
-  [1 / 24, -1 / 12, 1 / 6],
-  [0, 0, 1],
-];
-const AT = [
-  [1, 1, 1, 1, 1, 0],
-  [0, 1, -1, 2, -2, 0],
-  [0, 1, 1, 4, 4, 0],
-  [0, 1, -1, 8, -8, 1],
-];
-const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((row) => row[j]!));
-
-/** The SIMD versions of the transforms below (tile-transforms-simd.ts); the JS ones remain the fallback. */
-const SIMD: readonly TileTransform[] = [
-  { name: 'input', left: BT, right: BT },
-  { name: 'output', left: AT, right: AT },
-  { name: 'outputBias', left: AT, right: AT, bias: 'linear' },
-  { name: 'outputBiasRelu', left: AT, right: AT, bias: 'relu' },
-  { name: 'outputGradient', left: transpose(AT), right: transpose(AT) },
-  { name: 'outputGradientStrided', left: transpose(AT), right: transpose(AT), strided: true },
-  { name: 'filter', left: G, right: G },
-  { name: 'filterGradient', left: transpose(G), right: transpose(G) },
-];
-
-/** Whether a layer with these channel counts gets the SIMD transforms (else the JS ones). */
-export function winogradSimd(cIn: number, cOut: number): boolean {
-  return tileTransformsLoaded() && cIn % 4 === 0 && cOut % 4 === 0;
+/** Whether the Winograd layers run on the SIMD transforms (winograd-simd.ts) rather than the JS ones. */
+export function winogradSimd(): boolean {
+  return tileTransformsLoaded();
 }
 
-/** Assembles the SIMD transforms for the wasm backend; returns why not when they cannot be used. */
-export function prepareWinogradSimd(): Promise<string | undefined> {
-  return loadTileTransforms(SIMD);
+/** Kernel sizes Winograd serves: 3 (F(4×4, 3×3)). */
+export function winogradSupports(kernelSize: number): boolean {
+  return kernelSize === 3;
 }
 
 /*
@@ -113,29 +77,6 @@ const inputTiles = registerJsKernel({
     const [tH, tW] = [tiles(H), tiles(W)];
     const plane = N * tH * tW * C;
     const x = input!;
-    if (simdReady('input', [x, out], C)) {
-      const [xAt, outAt] = [x.byteOffset, out.byteOffset];
-      const perImage = tH * tW;
-      runTileTransform(
-        'input',
-        { tiles: N * perImage, channels: C, srcCount: POSITIONS, dstCount: POSITIONS },
-        (t, src, dst, zero) => {
-          const n = Math.floor(t / perImage);
-          const ty = Math.floor((t % perImage) / tW);
-          const tx = t % tW;
-          for (let r = 0; r < ALPHA; r++) {
-            const y = ty * M - 1 + r;
-            for (let s = 0; s < ALPHA; s++) {
-              const xx = tx * M - 1 + s;
-              src[r * ALPHA + s] =
-                y >= 0 && y < H && xx >= 0 && xx < W ? xAt + ((n * H + y) * W + xx) * C * 4 : zero;
-            }
-          }
-          for (let i = 0; i < POSITIONS; i++) dst[i] = outAt + (i * plane + t * C) * 4;
-        },
-      );
-      return;
-    }
     const from = new Int32Array(POSITIONS);
     const tmp = new Float64Array(POSITIONS * C);
     let t = 0;
@@ -204,26 +145,6 @@ const outputTiles = registerJsKernel({
     const C = shape![2]!;
     const [tH, tW] = [tiles(H!), tiles(W!)];
     const plane = T * C;
-    const name = bias ? (relu === 1 ? 'outputBiasRelu' : 'outputBias') : relu === 1 ? undefined : 'output';
-    if (name && simdReady(name, bias ? [m!, bias, out] : [m!, out], C)) {
-      const [mAt, outAt] = [m!.byteOffset, out.byteOffset];
-      const perImage = tH * tW;
-      const options = { tiles: T, channels: C, srcCount: POSITIONS, dstCount: M * M, bias: bias?.byteOffset };
-      runTileTransform(name, options, (t, src, dst, _zero, scratch) => {
-        const n = Math.floor(t / perImage);
-        const ty = Math.floor((t % perImage) / tW);
-        const tx = t % tW;
-        for (let i = 0; i < POSITIONS; i++) src[i] = mAt + (i * plane + t * C) * 4;
-        for (let r = 0; r < M; r++) {
-          const y = ty * M + r;
-          for (let c = 0; c < M; c++) {
-            const x = tx * M + c;
-            dst[r * M + c] = y < H! && x < W! ? outAt + ((n * H! + y) * W! + x) * C * 4 : scratch;
-          }
-        }
-      });
-      return;
-    }
     const tmp = new Float64Array(M * ALPHA * C);
     const zeros = new Float32Array(C);
     const b = bias ?? zeros;
@@ -301,40 +222,6 @@ const outputGradientTiles = registerJsKernel({
     const T = N * tH * tW;
     const plane = T * C;
     const g = dy!;
-    if (simdReady('outputGradient', [g, out], C)) {
-      const [gAt, outAt] = [g.byteOffset, out.byteOffset];
-      const perImage = tH * tW;
-      const sources = (t: number, src: Int32Array, zero: number) => {
-        const n = Math.floor(t / perImage);
-        const ty = Math.floor((t % perImage) / tW);
-        const tx = t % tW;
-        for (let r = 0; r < M; r++) {
-          const y = ty * M + r;
-          for (let c = 0; c < M; c++) {
-            const x = tx * M + c;
-            src[r * M + c] = y < H && x < W ? gAt + ((n * H + y) * W + x) * C * 4 : zero;
-          }
-        }
-      };
-      const options = { tiles: T, channels: C, srcCount: M * M, dstCount: POSITIONS };
-      if (T % 4 !== 0) {
-        // channel c of tile t at (ξ, c, t): four lane stores per vector, slower but any T
-        runTileTransform('outputGradientStrided', { ...options, stride: T * 4 }, (t, src, dst, zero) => {
-          sources(t, src, zero);
-          for (let i = 0; i < POSITIONS; i++) dst[i] = outAt + (i * plane + t) * 4;
-        });
-        return;
-      }
-      // (36, T, C) a vector at a time into scratch, then each of the 36 planes transposed in 4×4 blocks
-      withHeapScratch(plane * POSITIONS * 4, (scratchAt) => {
-        runTileTransform('outputGradient', options, (t, src, dst, zero) => {
-          sources(t, src, zero);
-          for (let i = 0; i < POSITIONS; i++) dst[i] = scratchAt + (i * plane + t * C) * 4;
-        });
-        transposePlanes(scratchAt, outAt, POSITIONS, T, C);
-      });
-      return;
-    }
     const tmp = new Float64Array(ALPHA * M * C);
     let t = 0;
     for (let n = 0; n < N; n++) {
@@ -402,32 +289,6 @@ const filterTiles = registerJsKernel({
     const tap = cIn * cOut;
     const rotate = flip === 1;
     const weights = w!;
-    if (simdReady('filter', [weights, out], cOut) && cIn % 4 === 0) {
-      const [wAt, outAt] = [weights.byteOffset, out.byteOffset];
-      // dX's (36, C_out, C_in) is the rotated kernel's (36, C_in, C_out) transposed plane by plane
-      const transform = (to: number) =>
-        runTileTransform(
-          'filter',
-          { tiles: cIn, channels: cOut, srcCount: 9, dstCount: POSITIONS },
-          (c, src, dst) => {
-            for (let i = 0; i < 3; i++) {
-              for (let j = 0; j < 3; j++) {
-                const tapAt = rotate ? (2 - i) * 3 + (2 - j) : i * 3 + j;
-                src[i * 3 + j] = wAt + (tapAt * tap + c * cOut) * 4;
-              }
-            }
-            for (let i = 0; i < POSITIONS; i++) dst[i] = to + (i * tap + c * cOut) * 4;
-          },
-        );
-      if (!rotate) transform(outAt);
-      else {
-        withHeapScratch(POSITIONS * tap * 4, (scratchAt) => {
-          transform(scratchAt);
-          transposePlanes(scratchAt, outAt, POSITIONS, cIn, cOut);
-        });
-      }
-      return;
-    }
     const tmp = new Float64Array(ALPHA * 3 * cOut);
     // kernel tap (i, j) as read: rotated by 180° for dX
     const tapAt = (i: number, j: number) => (rotate ? (2 - i) * 3 + (2 - j) : i * 3 + j) * tap;
@@ -480,18 +341,6 @@ const filterGradient = registerJsKernel({
     const cIn = shape![2]!;
     const tap = cIn * cOut;
     const grads = du!;
-    if (simdReady('filterGradient', [grads, out], cIn) && cOut % 4 === 0) {
-      const [gAt, outAt] = [grads.byteOffset, out.byteOffset];
-      withHeapScratch(9 * tap * 4, (scratchAt) => {
-        const options = { tiles: cOut, channels: cIn, srcCount: POSITIONS, dstCount: 9 };
-        runTileTransform('filterGradient', options, (o, src, dst) => {
-          for (let i = 0; i < POSITIONS; i++) src[i] = gAt + (i * tap + o * cIn) * 4;
-          for (let i = 0; i < 9; i++) dst[i] = scratchAt + (i * tap + o * cIn) * 4;
-        });
-        transposePlanes(scratchAt, outAt, 9, cOut, cIn);
-      });
-      return;
-    }
     const tmp = new Float64Array(3 * ALPHA * cIn);
     for (let o = 0; o < cOut; o++) {
       // Gᵀ down each column l (6 → 3): tmp[(i·6 + l)·C_in + c]
@@ -530,12 +379,24 @@ const filterGradient = registerJsKernel({
   },
 });
 
-/** The input's Winograd tiles, kept from the forward pass for the kernel gradient. */
-export function winogradInput(x: tf.Tensor4D): tf.Tensor3D {
+/*
+ * The layer API: the SIMD kernels (any channel count, 3×3 and 5×5) when they are loaded, else the JS
+ * kernels above (3×3 only). A layer's tiles and GEMM operands all come from one of the two.
+ */
+
+function simdVariant(kernelSize: number): number {
+  const variant = variantFor(kernelSize);
+  if (variant === undefined) throw new Error(`Winograd has no ${kernelSize}×${kernelSize} variant`);
+  return variant;
+}
+
+/** The input's Winograd tiles for a k×k convolution, kept from the forward pass for the kernel gradient. */
+export function winogradInput(x: tf.Tensor4D, kernelSize: number): tf.Tensor3D {
+  if (winogradSimd()) return simdInputTiles(x, simdVariant(kernelSize));
   return inputTiles([x]) as tf.Tensor3D;
 }
 
-/** ReLU?(conv(x, kernel) + bias) for a 3×3 "same" convolution, from the input's tiles V. */
+/** ReLU?(conv(x, kernel) + bias) for a k×k "same" convolution, from the input's tiles V. */
 export function winogradConv(
   tilesOfX: tf.Tensor3D,
   kernel: tf.Tensor4D,
@@ -543,33 +404,50 @@ export function winogradConv(
   [n, h, w]: [number, number, number],
   relu: boolean,
 ): tf.Tensor4D {
-  const u = filterTiles([kernel], { flip: 0 }) as tf.Tensor3D;
+  const [k, , , cOut] = kernel.shape;
+  const simd = winogradSimd();
+  const u = simd
+    ? simdFilterTiles(kernel, false, simdVariant(k))
+    : (filterTiles([kernel], { flip: 0 }) as tf.Tensor3D);
   const m = batchedMatMul(tilesOfX, u);
   u.dispose();
-  const y = outputTiles(bias ? [m, bias] : [m], { n, h, w, relu: relu ? 1 : 0 }) as tf.Tensor4D;
+  const y = simd
+    ? simdOutputTiles(m, bias, [n, h, w, cOut], relu, simdVariant(k))
+    : (outputTiles(bias ? [m, bias] : [m], { n, h, w, relu: relu ? 1 : 0 }) as tf.Tensor4D);
   m.dispose();
   return y;
 }
 
-/** dX of a 3×3 "same" convolution: the convolution of dy with the rotated, channel-swapped kernel. */
+/** dX of a k×k "same" convolution: the convolution of dy with the rotated, channel-swapped kernel. */
 export function winogradInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w] = dy.shape;
-  const u = filterTiles([kernel], { flip: 1 }) as tf.Tensor3D;
-  const v = inputTiles([dy]) as tf.Tensor3D;
+  const [k, , cIn] = kernel.shape;
+  const simd = winogradSimd();
+  const u = simd
+    ? simdFilterTiles(kernel, true, simdVariant(k))
+    : (filterTiles([kernel], { flip: 1 }) as tf.Tensor3D);
+  const v = winogradInput(dy, k);
   const m = batchedMatMul(v, u);
   u.dispose();
   v.dispose();
-  const dx = outputTiles([m], { n, h, w, relu: 0 }) as tf.Tensor4D;
+  const dx = simd
+    ? simdOutputTiles(m, undefined, [n, h, w, cIn], false, simdVariant(k))
+    : (outputTiles([m], { n, h, w, relu: 0 }) as tf.Tensor4D);
   m.dispose();
   return dx;
 }
 
-/** dW of a 3×3 "same" convolution from the input's tiles V (36, T, C_in) and dy. */
-export function winogradKernelGradient(tilesOfX: tf.Tensor3D, dy: tf.Tensor4D): tf.Tensor4D {
-  const g = outputGradientTiles([dy]) as tf.Tensor3D;
+/** dW (k, k, C_in, C_out) of a k×k "same" convolution from the input's tiles V and dy. */
+export function winogradKernelGradient(
+  tilesOfX: tf.Tensor3D,
+  dy: tf.Tensor4D,
+  [k, cIn, cOut]: [number, number, number],
+): tf.Tensor4D {
+  const simd = winogradSimd();
+  const g = simd ? simdOutputGradientTiles(dy, simdVariant(k)) : (outputGradientTiles([dy]) as tf.Tensor3D);
   const du = batchedMatMul(g, tilesOfX);
   g.dispose();
-  const dw = filterGradient([du]) as tf.Tensor4D;
+  const dw = simd ? simdFilterGradient(du, cIn, cOut, simdVariant(k)) : (filterGradient([du]) as tf.Tensor4D);
   du.dispose();
   return dw;
 }
