@@ -3,7 +3,8 @@
  * 250 for evaluation), one process, one thread, next to PyTorch (one thread, the same networks) measured
  * in the same run, model by model, so that the ratios hold on a busy machine. Usage:
  *   npm run bench:train [-- --models resnet,plain,cnn --backends wasm,cpu,tensorflow --seconds 6
- *                          --rounds 1 --pytorch /usr/bin/python3|off --profile --profile-steps 4]
+ *                          --rounds 1 --pytorch /usr/bin/python3|off --profile --profile-steps 4
+ *                          --winograd on|off]
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { disposeBatch, makeBatch } from '../src/data/batch.ts';
 import { loadDataset } from '../src/data/dataset-loader.ts';
 import { getModel } from '../src/models/model-registry.ts';
 import { ModelWeights } from '../src/models/model-weights.ts';
+import { setWinograd } from '../src/nn/conv2d.ts';
 import { type KernelTiming, startKernelProfile, stopKernelProfile } from '../src/nn/kernel-profile.ts';
 import { evaluate } from '../src/training/evaluate.ts';
 import { Sgd } from '../src/training/sgd.ts';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     pytorch: { type: 'string', default: '/usr/bin/python3' },
     profile: { type: 'boolean', default: false },
+    winograd: { type: 'string', default: 'on' },
     'profile-steps': { type: 'string', default: '4' },
   },
 });
@@ -61,6 +64,12 @@ const backends = list<BackendName>('backends', values.backends, BackendName);
 const budgetMs = positive('seconds', values.seconds, false) * 1000;
 const rounds = positive('rounds', values.rounds, true);
 const profileSteps = positive('profile-steps', values['profile-steps'], true);
+if (values.winograd !== 'on' && values.winograd !== 'off') {
+  console.error(`--winograd must be on or off, got ${JSON.stringify(values.winograd)}`);
+  process.exit(2);
+}
+// off: every convolution direct (XNNPACK + routed gradients), the code path before Winograd, for A/B runs
+setWinograd(values.winograd === 'on');
 /** The stock cpu backend is ~2 orders of magnitude slower; it gets one timed batch and a note. */
 const CPU_BUDGET_MS = 1;
 const BATCH = 64;
@@ -245,7 +254,7 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(
       ' ',
-    )} at the end; Node ${process.version}; tfjs-core ${tf.version_core}; one process, one thread; ${new Date().toISOString()}`,
+    )} at the end; Node ${process.version}; tfjs-core ${tf.version_core}; one process, one thread; Winograd ${values.winograd}; ${new Date().toISOString()}`,
 );
 console.log(
   torch.version

@@ -79,12 +79,14 @@ async function activateWasm(): Promise<BackendInfo> {
   }
   await setBackendOrThrow('wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  // Without them the Winograd layers fall back to the JS transforms: slower, same results.
-  if (simd) await prepareWinogradSimd();
+  // Without them the Winograd layers fall back to the JS transforms: slower, same results. The device
+  // string says which, so a run's record tells.
+  const unavailable = simd ? await prepareWinogradSimd() : 'no wasm SIMD';
+  const winograd = unavailable === undefined ? 'Winograd SIMD' : 'Winograd JS';
   return {
     backend: 'wasm',
     tfjsVersion: tf.version_core,
-    device: `${cpuModel()}, 1 thread (wasm${simd ? ' simd' : ''}, XNNPACK)`,
+    device: `${cpuModel()}, 1 thread (wasm${simd ? ' simd' : ''}, XNNPACK, ${winograd})`,
   };
 }
 

@@ -26,13 +26,13 @@ export interface ConvWeights {
  * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend: its GEMMs
  * do a quarter of the direct convolution's multiply-adds, its tile transforms cost time per tile and
  * channel. Thresholds on C_in·C_out, measured per layer shape against XNNPACK's direct convolution
- * (BENCHMARKS.md, issue #14). With the SIMD transforms every pass wins from 16×32 channels, and on
- * 28×28 maps from 8×16; with the JS transforms (no wasm SIMD) only the CNN's 256×256 layer wins
- * forward, and dW (XNNPACK's batch-as-channels dW is slow) from 16×32 channels on 28×28 maps.
+ * (`npm run bench:conv`, BENCHMARKS.md). With the SIMD transforms every pass wins from 16×32 channels,
+ * and dW (XNNPACK's batch-as-channels dW is slow) on 28×28 maps from 8×16; with the JS transforms (no
+ * wasm SIMD) only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on 28×28 maps.
  */
 const WINOGRAD_THRESHOLDS = {
-  simd: { forward: 16 * 32, kernelGradient: 16 * 32, onLargeMaps: 8 * 16 },
-  js: { forward: 128 * 128, kernelGradient: 128 * 128, onLargeMaps: 16 * 32 },
+  simd: { forward: 16 * 32, kernelGradient: 16 * 32, kernelGradientOnLargeMaps: 8 * 16 },
+  js: { forward: 128 * 128, kernelGradient: 128 * 128, kernelGradientOnLargeMaps: 16 * 32 },
 } as const;
 /** Maps at least this wide count as large (the CNN's first blocks): more tiles per transform call. */
 const LARGE_MAP = 28;
@@ -59,9 +59,11 @@ export function convPlan(k: number, cIn: number, cOut: number, size: number): Co
   const large = size >= LARGE_MAP;
   const forward = eligible && product >= limits.forward;
   return {
-    forward: forward || (eligible && winogradSimd() && large && product >= limits.onLargeMaps),
+    forward,
     kernelGradient:
-      forward || (eligible && (product >= limits.kernelGradient || (large && product >= limits.onLargeMaps))),
+      forward ||
+      (eligible &&
+        (product >= limits.kernelGradient || (large && product >= limits.kernelGradientOnLargeMaps))),
   };
 }
 

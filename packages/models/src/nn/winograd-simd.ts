@@ -135,7 +135,7 @@ const outputTiles = registerJsKernel({
   outputShape: (_shapes, { n, h, w, c }) => [n!, h!, w!, c!],
   compute([m, bias], [shape], out, attrs) {
     const { v, i: variant } = variantOf(attrs);
-    const { n: N, h: H, w: W, c: C, relu } = attrs as Record<string, number>;
+    const { h: H, w: W, c: C, relu } = attrs as Record<string, number>;
     const name = bias ? `${relu === 1 ? 'outputBiasRelu' : 'outputBias'}${variant}` : `output${variant}`;
     if (relu === 1 && !bias) throw new Error('SweeplabWinogradSimdOutput: ReLU needs a bias');
     if (!simdReady(name, bias ? [m!, bias, out] : [m!, out], C!)) needsSimd(name);
@@ -229,7 +229,7 @@ const filterTiles = registerJsKernel({
     return flip === 1 ? [POSITIONS, padded(cOut), padded(cIn)] : [POSITIONS, padded(cIn), padded(cOut)];
   },
   compute([w], [shape], out, attrs) {
-    const { v, i: variant } = variantOf(attrs);
+    const { i: variant } = variantOf(attrs);
     const [r, , cIn, cOut] = shape as [number, number, number, number];
     const name = `filter${variant}`;
     if (!simdReady(name, [w!, out], cOut)) needsSimd(name);
