@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
+import { builtinConvGradients } from './conv-reference.ts';
 import { conv2d, convPlan } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { maxPool2x2 } from './max-pool.ts';
@@ -35,23 +36,7 @@ const makeInputs = (c: Case) =>
 const convReference =
   (inputGradient: boolean) =>
   (dy: tf.Tensor, x: tf.Tensor, k: tf.Tensor): tf.Tensor[] => {
-    const dx = tf.conv2dTranspose(
-      dy as tf.Tensor4D,
-      k as tf.Tensor4D,
-      x.shape as [number, number, number, number],
-      1,
-      'same',
-    );
-    const attrs = {
-      strides: 1,
-      pad: 'same',
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-      filterShape: k.shape,
-    };
-    const dk = tf
-      .engine()
-      .runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const { dx, dw: dk } = builtinConvGradients(x as tf.Tensor4D, k as tf.Tensor4D, dy as tf.Tensor4D);
     const db = tf.sum(dy, [0, 1, 2]);
     return inputGradient ? [dx, dk, db] : [dk, db];
   };

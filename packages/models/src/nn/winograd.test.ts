@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
+import { builtinConvGradients } from './conv-reference.ts';
 import { unloadTileTransforms } from './tile-transforms-simd.ts';
 import {
   winogradConv,
@@ -41,35 +42,29 @@ const SHAPES: Shape[] = [
   [4, 14, 14, 15, 30],
 ];
 
+function layerInputs([n, h, w, cIn, cOut]: Shape, k: number, seed: number) {
+  return {
+    x: random([n, h, w, cIn], seed) as tf.Tensor4D,
+    kernel: random([k, k, cIn, cOut], seed + 1) as tf.Tensor4D,
+    b: random([cOut], seed + 2) as tf.Tensor1D,
+    dy: random([n, h, w, cOut], seed + 3) as tf.Tensor4D,
+  };
+}
+
 /** Forward (with bias and ReLU), dX and dW from the cpu backend's own kernels. */
-function reference([n, h, w, cIn, cOut]: Shape, k: number, seed: number): Float32Array[] {
+function reference(shape: Shape, k: number, seed: number): Float32Array[] {
   return tf.tidy(() => {
-    const x = random([n, h, w, cIn], seed) as tf.Tensor4D;
-    const kernel = random([k, k, cIn, cOut], seed + 1) as tf.Tensor4D;
-    const b = random([cOut], seed + 2) as tf.Tensor1D;
-    const dy = random([n, h, w, cOut], seed + 3) as tf.Tensor4D;
+    const { x, kernel, b, dy } = layerInputs(shape, k, seed);
     const y = tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), b));
-    const dx = tf.conv2dTranspose(dy, kernel, [n, h, w, cIn], 1, 'same');
-    const attrs = {
-      strides: 1,
-      pad: 'same',
-      dataFormat: 'NHWC',
-      dimRoundingMode: undefined,
-      filterShape: kernel.shape,
-    };
-    const dw = tf
-      .engine()
-      .runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const { dx, dw } = builtinConvGradients(x, kernel, dy);
     return [y, dx, dw].map((t) => t.dataSync() as Float32Array);
   });
 }
 
-function winograd([n, h, w, cIn, cOut]: Shape, k: number, seed: number): Float32Array[] {
+function winograd(shape: Shape, k: number, seed: number): Float32Array[] {
+  const [n, h, w, cIn, cOut] = shape;
   return tf.tidy(() => {
-    const x = random([n, h, w, cIn], seed) as tf.Tensor4D;
-    const kernel = random([k, k, cIn, cOut], seed + 1) as tf.Tensor4D;
-    const b = random([cOut], seed + 2) as tf.Tensor1D;
-    const dy = random([n, h, w, cOut], seed + 3) as tf.Tensor4D;
+    const { x, kernel, b, dy } = layerInputs(shape, k, seed);
     const tiles = winogradInput(x, k);
     const y = winogradConv(tiles, kernel, b, [n, h, w], true);
     return [y, winogradInputGradient(dy, kernel), winogradKernelGradient(tiles, dy, [k, cIn, cOut])].map(
