@@ -226,7 +226,7 @@ const TRANSPOSE = `(func (export "transpose") (param $src i32) (param $dst i32) 
     (br $plane)))
 )`;
 
-export function tileTransformsWat(list: readonly TileTransform[]): string {
+function tileTransformsWat(list: readonly TileTransform[]): string {
   return ['(module', '(import "env" "memory" (memory 1))', ...list.map(tileFunction), TRANSPOSE, ')'].join(
     '\n',
   );

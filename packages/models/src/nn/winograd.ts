@@ -3,6 +3,9 @@ import { batchedMatMul } from './batched-matmul.ts';
 import { registerJsKernel } from './js-kernel.ts';
 import { tileTransformsLoaded } from './tile-transforms-simd.ts';
 import {
+  ALPHA,
+  F4x3,
+  POSITIONS,
   simdFilterGradient,
   simdFilterTiles,
   simdInputTiles,
@@ -28,10 +31,11 @@ import {
  *   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
  *   G  = [1/4 0 0; −1/6 −1/6 −1/6; −1/6 1/6 −1/6; 1/24 1/12 1/6; 1/24 −1/12 1/6; 0 0 1]
  *   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+ *
+ * (`F4x3` in winograd-simd.ts, from which the SIMD kernels are generated; the JS kernels below are the
+ * same matrices written out, and winograd.test.ts holds both to the direct convolution.)
  */
-const M = 4;
-const ALPHA = 6;
-const POSITIONS = ALPHA * ALPHA;
+const M = F4x3.m;
 
 const tiles = (size: number) => Math.ceil(size / M);
 
