@@ -1,7 +1,8 @@
 /**
  * `npm run bench:conv`: every convolution layer of the catalog's models, timed pass by pass on wasm as
- * XNNPACK's direct convolution (the routed gradients) and as Winograd F(4×4, 3×3), next to what the
- * layer plan (`convPlan`, src/nn/conv2d.ts) picks, so its thresholds can be checked on any machine.
+ * XNNPACK's direct convolution (the routed gradients) and as Winograd F(4×4, 3×3) or F(4×4, 5×5), next
+ * to what the layer plan (`convPlan`, src/nn/conv2d.ts) picks, so its thresholds can be checked on any
+ * machine. A layer fed by the images has no dX; its direct dW is the patches' matMul (with the bias).
  * CPU milliseconds per call, median of `--rounds` timings of `--ms` each, batch `--batch`.
  *   npm run bench:conv [-- --batch 64 --ms 400 --rounds 3 --models resnet,cnn]
  */
@@ -10,7 +11,7 @@ import { type ConvSpec, ModelName } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/backend/backend.ts';
 import { getModel } from '../src/models/model-registry.ts';
-import { convInputGradient, convKernelGradient, convPlan } from '../src/nn/conv2d.ts';
+import { convInputGradient, convKernelGradient, convPlan, dataFedConvGradients } from '../src/nn/conv2d.ts';
 import {
   winogradConv,
   winogradInput,
@@ -64,24 +65,25 @@ for (const model of models) {
   for (const layer of getModel(model).layers.filter((l): l is ConvSpec => l.kind === 'conv')) {
     const { kernel: k, inChannels: cIn, outChannels: cOut, size } = layer;
     const key = `${k} ${cIn} ${cOut} ${size}`;
-    if (seen.has(key) || cIn === 1) continue; // the data-fed first layer has its own dW and no dX
+    if (seen.has(key)) continue;
     seen.add(key);
+    const dataFed = cIn === 1;
     const x = tf.randomNormal([batch, size, size, cIn]) as tf.Tensor4D;
     const w = tf.randomNormal([k, k, cIn, cOut], 0, 0.1) as tf.Tensor4D;
     const b = tf.zeros([cOut]) as tf.Tensor1D;
     const dy = tf.randomNormal([batch, size, size, cOut]) as tf.Tensor4D;
     const direct = [
       time(() => tf.conv2d(x, w, 1, 'same')),
-      time(() => convInputGradient(dy, w)),
-      time(() => convKernelGradient(x, dy, k)),
+      dataFed ? Number.NaN : time(() => convInputGradient(dy, w)),
+      time(() => (dataFed ? dataFedConvGradients(x, dy, k) : convKernelGradient(x, dy, k))),
     ];
-    const fmt = (v: number) => v.toFixed(2);
+    const fmt = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(2));
     let winograd = ['—', '—', '—'];
     if (winogradSupports(k)) {
       const tiles = winogradInput(x, k);
       winograd = [
         time(() => tf.tidy(() => winogradConv(winogradInput(x, k), w, b, [batch, size, size], true))),
-        time(() => winogradInputGradient(dy, w)),
+        dataFed ? Number.NaN : time(() => winogradInputGradient(dy, w)),
         time(() => tf.tidy(() => winogradKernelGradient(winogradInput(x, k), dy, [k, cIn, cOut]))),
       ].map(fmt);
       tiles.dispose();

@@ -23,15 +23,17 @@ export interface ConvWeights {
 }
 
 /**
- * Which passes of a 3×3 layer run as Winograd F(4×4, 3×3) (winograd.ts) on the wasm backend: its GEMMs
- * do a quarter of the direct convolution's multiply-adds, its tile transforms cost time per tile and
- * channel. Thresholds on C_in·C_out, measured per layer shape against XNNPACK's direct convolution
- * (`npm run bench:conv`, BENCHMARKS.md). With the SIMD transforms every pass wins from 16×32 channels,
- * and dW (XNNPACK's batch-as-channels dW is slow) on 28×28 maps from 8×16; with the JS transforms (no
- * wasm SIMD) only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on 28×28 maps.
+ * Which passes of a layer run as Winograd (winograd.ts: F(4×4, 3×3), and F(4×4, 5×5) with SIMD) on the
+ * wasm backend: its GEMMs do a quarter (a sixth for 5×5) of the direct convolution's multiply-adds, its
+ * tile transforms cost time per tile and channel. Thresholds on C_in·C_out, measured per layer shape
+ * against XNNPACK's direct convolution (`npm run bench:conv`, BENCHMARKS.md). With the SIMD transforms
+ * and GEMMs, forward and dX win from 16×16 channels (8→16 is a tie), dW from 8×8 (not the layers fed by
+ * images, whose one channel pads to four: there the patches' matMul wins); with the JS
+ * transforms (no wasm SIMD) only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on
+ * 28×28 maps.
  */
 const WINOGRAD_THRESHOLDS = {
-  simd: { forward: 16 * 32, kernelGradient: 16 * 32, kernelGradientOnLargeMaps: 8 * 16 },
+  simd: { forward: 16 * 16, kernelGradient: 8 * 8, kernelGradientOnLargeMaps: 8 * 8 },
   js: { forward: 128 * 128, kernelGradient: 128 * 128, kernelGradientOnLargeMaps: 16 * 32 },
 } as const;
 /** Maps at least this wide count as large (the CNN's first blocks): more tiles per transform call. */
@@ -105,31 +107,47 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
   /** dy of the convolution itself and its bias gradient (through the ReLU, when fused). */
   const convGradient = (dy: tf.Tensor4D, y: tf.Tensor4D | undefined): [tf.Tensor4D, tf.Tensor1D] =>
     profileScope(name, "bias+relu'", () => (y ? reluGradientAndBiasGradient(dy, y) : [dy, biasGradient(dy)]));
-  if (options.inputGradient === false) {
+  const [n, h, w] = x.shape;
+  const [cIn, cOut] = [weights.kernel.shape[2], weights.kernel.shape[3]];
+  const plan = convPlan(k, cIn, cOut, Math.min(h, w));
+  const dataFed = options.inputGradient === false;
+  /** y, and what the backward pass keeps: V, the input's Winograd tiles (forward and dW alike), or x. */
+  const run = (xIn: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): [tf.Tensor4D, tf.Tensor] => {
+    if (!plan.forward) return [forward(xIn, kernel, bias), xIn];
+    const tiles = profileScope(name, 'forward', () => winogradInput(xIn, k));
+    const y = profileScope(name, 'forward', () => winogradConv(tiles, kernel, bias, [n, h, w], relu));
+    return [y, tiles];
+  };
+  const kernelGradient = (saved: tf.Tensor, g: tf.Tensor4D, pass: string): tf.Tensor4D =>
+    profileScope(name, pass, () => {
+      if (!plan.kernelGradient) return convKernelGradient(saved as tf.Tensor4D, g, k);
+      if (plan.forward) return winogradKernelGradient(saved as tf.Tensor3D, g, [k, cIn, cOut]);
+      return tf.tidy(() => winogradKernelGradient(winogradInput(saved as tf.Tensor4D, k), g, [k, cIn, cOut]));
+    });
+  if (dataFed) {
+    // The input is data: its gradient is never needed, and a custom gradient over x would compute it.
     const op = tf.customGrad((kernel, bias, save) => {
-      const y = forward(x, kernel as tf.Tensor4D, bias as tf.Tensor1D);
-      (save as tf.GradSaveFunc)(relu ? [x, y] : [x]);
+      const [y, kept] = run(x, kernel as tf.Tensor4D, bias as tf.Tensor1D);
+      (save as tf.GradSaveFunc)([kept, ...(relu ? [y] : [])]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
-          const [input, output] = saved as [tf.Tensor4D, tf.Tensor4D?];
-          const g = relu ? convGradient(dy as tf.Tensor4D, output)[0] : (dy as tf.Tensor4D);
-          return profileScope(name, 'dW+bias', () => dataFedConvGradients(input, g, k));
+          const [input, output] = saved as [tf.Tensor, tf.Tensor4D?];
+          if (!plan.kernelGradient) {
+            const g = relu ? convGradient(dy as tf.Tensor4D, output)[0] : (dy as tf.Tensor4D);
+            return profileScope(name, 'dW+bias', () => dataFedConvGradients(input as tf.Tensor4D, g, k));
+          }
+          const [g, db] = convGradient(dy as tf.Tensor4D, output);
+          return [kernelGradient(input, g, 'dW'), db];
         },
       };
     });
     return op(weights.kernel, weights.bias) as tf.Tensor4D;
   }
-  const [n, h, w] = x.shape;
-  const plan = convPlan(k, weights.kernel.shape[2], weights.kernel.shape[3], Math.min(h, w));
   const op = tf.customGrad((input, kernel, bias, save) => {
-    const [xIn, wt] = [input as tf.Tensor4D, kernel as tf.Tensor4D];
-    // V, the input's Winograd tiles, serves the forward pass and dW alike; kept instead of x.
-    const tiles = plan.forward ? profileScope(name, 'forward', () => winogradInput(xIn, k)) : undefined;
-    const y = tiles
-      ? profileScope(name, 'forward', () => winogradConv(tiles, wt, bias as tf.Tensor1D, [n, h, w], relu))
-      : forward(xIn, wt, bias as tf.Tensor1D);
-    (save as tf.GradSaveFunc)([tiles ?? xIn, wt, ...(relu ? [y] : [])]);
+    const wt = kernel as tf.Tensor4D;
+    const [y, kept] = run(input as tf.Tensor4D, wt, bias as tf.Tensor1D);
+    (save as tf.GradSaveFunc)([kept, wt, ...(relu ? [y] : [])]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
@@ -138,13 +156,7 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
         const dX = profileScope(name, 'dX', () =>
           plan.forward ? winogradInputGradient(g, savedKernel) : convInputGradient(g, savedKernel),
         );
-        const dW = profileScope(name, 'dW', () => {
-          if (!plan.kernelGradient) return convKernelGradient(savedInput as tf.Tensor4D, g, k);
-          const shape: [number, number, number] = [k, weights.kernel.shape[2], weights.kernel.shape[3]];
-          if (plan.forward) return winogradKernelGradient(savedInput as tf.Tensor3D, g, shape);
-          return tf.tidy(() => winogradKernelGradient(winogradInput(savedInput as tf.Tensor4D, k), g, shape));
-        });
-        return [dX, dW, db];
+        return [dX, kernelGradient(savedInput, g, 'dW'), db];
       },
     };
   });

@@ -65,6 +65,17 @@ const maxPoolReference = (dy: tf.Tensor, x: tf.Tensor): tf.Tensor[] => {
   ];
 };
 
+/** A hidden conv layer with its fused ReLU (input, kernel and bias gradients). */
+function convReluCase(name: string, inputs: number[][]): Case {
+  return {
+    name,
+    inputs,
+    op: (x, k, b) =>
+      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
+    reference: convReluReference(true),
+  };
+}
+
 const cases: Case[] = [
   {
     name: 'conv2d 5×5 (3→4), input, kernel and bias gradients',
@@ -90,13 +101,7 @@ const cases: Case[] = [
     reference: convReference(false),
     dataInput: true,
   },
-  {
-    name: 'conv2d 3×3 (4→6) + ReLU, fused',
-    inputs: [[3, 5, 5, 4], [3, 3, 4, 6], [6]],
-    op: (x, k, b) =>
-      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
-    reference: convReluReference(true),
-  },
+  convReluCase('conv2d 3×3 (4→6) + ReLU, fused', [[3, 5, 5, 4], [3, 3, 4, 6], [6]]),
   {
     name: 'conv2d fed by images + ReLU, fused',
     inputs: [[2, 8, 8, 1], [3, 3, 1, 5], [5]],
@@ -109,22 +114,12 @@ const cases: Case[] = [
     reference: convReluReference(false),
     dataInput: true,
   },
-  {
-    // On wasm this layer runs forward, dX and dW as Winograd F(4×4, 3×3) (see the plan test below).
-    name: 'conv2d 3×3 (128→128) + ReLU on 7×7 maps',
-    inputs: [[2, 7, 7, 128], [3, 3, 128, 128], [128]],
-    op: (x, k, b) =>
-      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
-    reference: convReluReference(true),
-  },
-  {
-    // On wasm: XNNPACK forward and dX, Winograd dW from tiles made in the backward pass.
-    name: 'conv2d 3×3 (16→32) + ReLU on 28×28 maps',
-    inputs: [[2, 28, 28, 16], [3, 3, 16, 32], [32]],
-    op: (x, k, b) =>
-      conv2d(x as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: b as tf.Tensor1D }, { relu: true }),
-    reference: convReluReference(true),
-  },
+  // On wasm this layer runs forward, dX and dW as Winograd F(4×4, 3×3) (see the plan test below).
+  convReluCase('conv2d 3×3 (128→128) + ReLU on 7×7 maps', [[2, 7, 7, 128], [3, 3, 128, 128], [128]]),
+  // On wasm: XNNPACK forward and dX, Winograd dW from tiles made in the backward pass.
+  convReluCase('conv2d 3×3 (8→16) + ReLU on 28×28 maps', [[2, 28, 28, 8], [3, 3, 8, 16], [16]]),
+  // On wasm: every pass as Winograd F(4×4, 5×5) (the ResNet's block1.conv1).
+  convReluCase('conv2d 5×5 (20→30) + ReLU on 14×14 maps', [[2, 14, 14, 20], [5, 5, 20, 30], [30]]),
   {
     name: 'dense (7→5)',
     inputs: [[4, 7], [7, 5], [5]],
@@ -202,15 +197,20 @@ test('routed gradients on wasm equal the cpu built-ins', async () => {
   });
 });
 
-test('which passes run as Winograd: 3×3 layers on wasm, by channel counts and map size; cpu never', async () => {
+test('which passes run as Winograd: 3×3 and 5×5 layers on wasm, by channel counts; cpu never', async () => {
   await initBackend('wasm');
   assert.equal(winogradSimd(), true, 'the SIMD transforms are loaded with the wasm backend');
   assert.deepEqual(convPlan(3, 128, 128, 7), { forward: true, kernelGradient: true });
   assert.deepEqual(convPlan(3, 30, 20, 14), { forward: true, kernelGradient: true });
-  assert.deepEqual(convPlan(3, 20, 15, 14), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(3, 20, 15, 14), { forward: true, kernelGradient: true });
   assert.deepEqual(convPlan(3, 8, 16, 28), { forward: false, kernelGradient: true });
-  assert.deepEqual(convPlan(3, 8, 8, 28), { forward: false, kernelGradient: false });
-  assert.deepEqual(convPlan(5, 20, 30, 14), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(3, 8, 8, 28), { forward: false, kernelGradient: true });
+  assert.deepEqual(convPlan(5, 20, 30, 14), { forward: true, kernelGradient: true });
+  assert.deepEqual(convPlan(5, 15, 30, 7), { forward: true, kernelGradient: true });
+  // layers fed by images (one channel, padded to four in the Winograd domain) stay direct
+  assert.deepEqual(convPlan(3, 1, 8, 28), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(5, 1, 20, 28), { forward: false, kernelGradient: false });
+  assert.deepEqual(convPlan(7, 30, 30, 14), { forward: false, kernelGradient: false });
   await initBackend('cpu');
   assert.deepEqual(convPlan(3, 128, 128, 7), { forward: false, kernelGradient: false });
 });

@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import wabtInit from 'wabt';
+import { winogradGemmWat } from './winograd-gemm-wat.ts';
 
 /**
  * Separable tile transforms Y = L·X·Rᵀ over channel vectors, in WebAssembly SIMD (four channels per
@@ -12,7 +13,6 @@ import wabtInit from 'wabt';
  * One call transforms one tile for every channel: `src` and `dst` are tables of byte addresses of each
  * tile position's channel vector (rows × columns, row-major), so padding reads from a zero vector and
  * cropped outputs write to a scratch vector, and one kernel serves NHWC pixels and GEMM planes alike.
- * A kernel with `strided` output stores channel c at dst + c·stride (a transposed layout).
  */
 export interface TileTransform {
   name: string;
@@ -22,7 +22,6 @@ export interface TileTransform {
   right: number[][];
   /** Adds a per-channel bias vector to every output (and clamps at 0 for `relu`). */
   bias?: 'linear' | 'relu';
-  strided?: boolean;
   /** The destination is an unpadded tensor: the last partial vector writes only its channels. */
   maskedStore?: boolean;
 }
@@ -67,14 +66,13 @@ function combination(row: number[], inputs: string[]): string {
 }
 
 /**
- * (func $name (param $src $dst $tmp $n $stride $bias $rem)): stage 1 writes L·X column by column into
+ * (func $name (param $src $dst $tmp $n $bias $rem)): stage 1 writes L·X column by column into
  * tmp (rowsOut × colsIn columns of vectors), stage 2 applies R along each row into the dst addresses.
  * $n full vectors of 4 channels, then, when $rem (1–3) channels are left, one more vector whose source
  * lanes past $rem read as 0 (nothing past a tensor's end is read); with `maskedStore` only its first
  * $rem lanes are written (an NHWC tensor), otherwise all four (a layout padded to a multiple of 4).
  */
 function tileFunction(t: TileTransform): string {
-  if (t.bias && t.strided) throw new Error(`${t.name}: a bias with strided output is not supported`);
   const rowsIn = t.left[0]!.length;
   const rowsOut = t.left.length;
   const colsIn = t.right[0]!.length;
@@ -99,16 +97,6 @@ function tileFunction(t: TileTransform): string {
     ];
   };
   const store = (pointer: string, value: string, tail: boolean) => {
-    if (t.strided) {
-      // channel c of this vector goes to p + c·stride: four lane stores
-      return [
-        `(local.set $w ${value})`,
-        ...[0, 1, 2, 3].map((lane) => {
-          const st = `(f32.store (i32.add ${pointer} (i32.mul (local.get $stride) (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const ${lane})))) (f32x4.extract_lane ${lane} (local.get $w)))`;
-          return tail && lane > 0 ? `(if (i32.gt_u (local.get $rem) (i32.const ${lane})) (then ${st}))` : st;
-        }),
-      ];
-    }
     if (!(tail && t.maskedStore)) return [`(v128.store ${address(pointer)} ${value})`];
     return [
       `(local.set $w ${value})`,
@@ -173,7 +161,7 @@ function tileFunction(t: TileTransform): string {
     );
   }
   return [
-    `(func (export "${t.name}") (param $src i32) (param $dst i32) (param $tmp i32) (param $n i32) (param $stride i32) (param $bias i32) (param $rem i32)`,
+    `(func (export "${t.name}") (param $src i32) (param $dst i32) (param $tmp i32) (param $n i32) (param $bias i32) (param $rem i32)`,
     ...locals.map((l) => `  ${l}`),
     ...body.map((l) => `  ${l}`),
     ')',
@@ -227,9 +215,14 @@ const TRANSPOSE = `(func (export "transpose") (param $src i32) (param $dst i32) 
 )`;
 
 function tileTransformsWat(list: readonly TileTransform[]): string {
-  return ['(module', '(import "env" "memory" (memory 1))', ...list.map(tileFunction), TRANSPOSE, ')'].join(
-    '\n',
-  );
+  return [
+    '(module',
+    '(import "env" "memory" (memory 1))',
+    ...list.map(tileFunction),
+    TRANSPOSE,
+    winogradGemmWat(),
+    ')',
+  ].join('\n');
 }
 
 /**
@@ -271,7 +264,7 @@ export function simdReady(name: string, arrays: Float32Array[], channels: number
   return (
     loaded !== undefined &&
     channels > 0 &&
-    transforms.some((t) => t.name === name) &&
+    (name.startsWith('gemm') || transforms.some((t) => t.name === name)) &&
     tf.getBackend() === 'wasm' &&
     arrays.every((a) => a.buffer === loaded!.memory.buffer)
   );
@@ -289,7 +282,6 @@ export function runTileTransform(
     channels: number;
     srcCount: number;
     dstCount: number;
-    stride?: number;
     bias?: number;
   },
   fill: (tile: number, src: Int32Array, dst: Int32Array, zero: number, scratch: number) => void,
@@ -315,7 +307,7 @@ export function runTileTransform(
     const [n, rem] = [Math.floor(options.channels / 4), options.channels % 4];
     for (let t = 0; t < options.tiles; t++) {
       fill(t, src, dst, zero, scratch);
-      run(srcAt, dstAt, tmp, n, options.stride ?? 0, options.bias ?? 0, rem);
+      run(srcAt, dstAt, tmp, n, options.bias ?? 0, rem);
     }
   } finally {
     module._free(base);
@@ -328,6 +320,19 @@ export function runTileTransform(
  */
 export function transposePlanes(src: number, dst: number, planes: number, rows: number, cols: number): void {
   loaded!.exports.transpose!(src, dst, planes, rows, cols);
+}
+
+/**
+ * `planes` consecutive products at byte addresses a, b into c (winograd-gemm-wat.ts): 'NN' C (m × n) =
+ * A (m × k)·B (k × n); 'TN' C (m × n) = Aᵀ·B with A (k × m). n (and m for 'TN') multiples of 4.
+ */
+export function planeGemm(
+  layout: 'NN' | 'TN',
+  [a, b, c]: [number, number, number],
+  planes: number,
+  [m, k, n]: [number, number, number],
+): void {
+  loaded!.exports[`gemm${layout}`]!(a, b, c, planes, k, m, n);
 }
 
 /** The wasm heap as floats, as it is now (allocating may have replaced the buffer of older views). */

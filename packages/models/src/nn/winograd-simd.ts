@@ -3,6 +3,7 @@ import { registerJsKernel } from './js-kernel.ts';
 import {
   heapFloats,
   loadTileTransforms,
+  planeGemm,
   runTileTransform,
   simdReady,
   type TileTransform,
@@ -12,11 +13,12 @@ import {
 
 /**
  * The Winograd layers' tile transforms on wasm SIMD (tile-transforms-simd.ts). The kernels take the
- * variant's matrices and tile geometry as data; F(4×4, 3×3) is the one in use. (F(2×2, 5×5) for the
- * ResNet's 5×5 layers was built and measured the same way, issue #14: its 9 input values per output
- * make the transforms cost more than its GEMMs save at 20–30 channels, so it was not kept.) Channel
- * dimensions of the Winograd-domain tensors are padded to a multiple of 4 (C⁴ = 4⌈C/4⌉, padding zero),
- * so that every GEMM operand is whole vectors; NHWC tensors keep their own channel counts.
+ * variant's matrices and tile geometry as data: F(4×4, 3×3) for 3×3 layers, F(4×4, 5×5) for 5×5 ones.
+ * (F(2×2, 5×5) was built and measured first, issue #14: with 9 input values per output its transforms
+ * cost more than its GEMMs save at 20–30 channels. F(4×4, 5×5) reads 4 per output and does 64 instead
+ * of 400 multiplications per 4×4 tile.) Channel dimensions of the Winograd-domain tensors are padded to
+ * a multiple of 4 (C⁴ = 4⌈C/4⌉, padding zero), so that every GEMM operand is whole vectors; NHWC
+ * tensors keep their own channel counts. α = m + r − 1 is the input tile's size, α² the positions ξ.
  */
 export interface WinogradVariant {
   /** Output tile size. */
@@ -28,8 +30,9 @@ export interface WinogradVariant {
   BT: number[][];
 }
 
-export const ALPHA = 6;
-export const POSITIONS = ALPHA * ALPHA;
+/** The input tile's size α and the number α² of transformed positions (one GEMM each). */
+export const alphaOf = (v: WinogradVariant) => v.m + v.r - 1;
+const positionsOf = (v: WinogradVariant) => alphaOf(v) ** 2;
 
 const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((row) => row[j]!));
 
@@ -61,7 +64,42 @@ export const F4x3: WinogradVariant = {
   ],
 };
 
-const VARIANTS = [F4x3] as const;
+/**
+ * F(4, 5) by Toom–Cook on the points 0, ±1, ±2, ±½, ∞ (those of F(6, 3), whose error in float32 is
+ * well studied); rows of Bᵀ scaled to integers, G's rows by the inverse.
+ */
+export const F4x5: WinogradVariant = {
+  m: 4,
+  r: 5,
+  BT: [
+    [4, 0, -21, 0, 21, 0, -4, 0],
+    [0, 4, 4, -17, -17, 4, 4, 0],
+    [0, -4, 4, 17, -17, -4, 4, 0],
+    [0, 2, 1, -10, -5, 8, 4, 0],
+    [0, -2, 1, 10, -5, -8, 4, 0],
+    [0, 4, 8, -5, -10, 1, 2, 0],
+    [0, -4, 8, 5, -10, -1, 2, 0],
+    [0, -4, 0, 21, 0, -21, 0, 4],
+  ],
+  G: [
+    [1 / 4, 0, 0, 0, 0],
+    [-1 / 18, -1 / 18, -1 / 18, -1 / 18, -1 / 18],
+    [-1 / 18, 1 / 18, -1 / 18, 1 / 18, -1 / 18],
+    [1 / 360, 1 / 180, 1 / 90, 1 / 45, 2 / 45],
+    [1 / 360, -1 / 180, 1 / 90, -1 / 45, 2 / 45],
+    [16 / 45, 8 / 45, 4 / 45, 2 / 45, 1 / 45],
+    [16 / 45, -8 / 45, 4 / 45, -2 / 45, 1 / 45],
+    [0, 0, 0, 0, 1 / 4],
+  ],
+  AT: [
+    [1, 1, 1, 1, 1, 1, 1, 0],
+    [0, 1, -1, 2, -2, 1 / 2, -1 / 2, 0],
+    [0, 1, 1, 4, 4, 1 / 4, 1 / 4, 0],
+    [0, 1, -1, 8, -8, 1 / 8, -1 / 8, 1],
+  ],
+};
+
+const VARIANTS = [F4x3, F4x5] as const;
 
 const transformsOf = (v: WinogradVariant, i: number): TileTransform[] => [
   { name: `input${i}`, left: v.BT, right: v.BT },
@@ -69,7 +107,6 @@ const transformsOf = (v: WinogradVariant, i: number): TileTransform[] => [
   { name: `outputBias${i}`, left: v.AT, right: v.AT, bias: 'linear', maskedStore: true },
   { name: `outputBiasRelu${i}`, left: v.AT, right: v.AT, bias: 'relu', maskedStore: true },
   { name: `outputGradient${i}`, left: transpose(v.AT), right: transpose(v.AT) },
-  { name: `outputGradientStrided${i}`, left: transpose(v.AT), right: transpose(v.AT), strided: true },
   { name: `filter${i}`, left: v.G, right: v.G },
   { name: `filterGradient${i}`, left: transpose(v.G), right: transpose(v.G) },
 ];
@@ -81,25 +118,31 @@ export function prepareWinogradSimd(): Promise<string | undefined> {
 
 export const padded = (channels: number) => Math.ceil(channels / 4) * 4;
 
-function variantOf(attrs: Record<string, number>): { v: WinogradVariant; i: number } {
+function variantOf(attrs: Record<string, number>): {
+  v: WinogradVariant;
+  i: number;
+  alpha: number;
+  positions: number;
+} {
   const i = attrs.variant!;
-  return { v: VARIANTS[i]!, i };
+  const v = VARIANTS[i]!;
+  return { v, i, alpha: alphaOf(v), positions: positionsOf(v) };
 }
 
 function needsSimd(name: string): never {
   throw new Error(`${name}: the SIMD tile transforms are not loaded (wasm backend with SIMD only)`);
 }
 
-/** x (N, H, W, C) → V (36, T, C⁴), T = N·⌈H/m⌉·⌈W/m⌉ tiles. */
+/** x (N, H, W, C) → V (α², T, C⁴), T = N·⌈H/m⌉·⌈W/m⌉ tiles. */
 const inputTiles = registerJsKernel({
   name: 'SweeplabWinogradSimdInput',
   outputShape: ([shape], attrs) => {
-    const { v } = variantOf(attrs);
+    const { v, positions } = variantOf(attrs);
     const [n, h, w, c] = shape as [number, number, number, number];
-    return [POSITIONS, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
+    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
   },
   compute([x], [shape], out, attrs) {
-    const { v, i: variant } = variantOf(attrs);
+    const { v, i: variant, alpha, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
     const name = `input${variant}`;
     if (!simdReady(name, [x!, out], C)) needsSimd(name);
@@ -110,31 +153,31 @@ const inputTiles = registerJsKernel({
     const perImage = tH * tW;
     runTileTransform(
       name,
-      { tiles: T, channels: C, srcCount: POSITIONS, dstCount: POSITIONS },
+      { tiles: T, channels: C, srcCount: positions, dstCount: positions },
       (t, src, dst, zero) => {
         const n = Math.floor(t / perImage);
         const y0 = Math.floor((t % perImage) / tW) * v.m - p;
         const x0 = (t % tW) * v.m - p;
-        for (let r = 0; r < ALPHA; r++) {
+        for (let r = 0; r < alpha; r++) {
           const y = y0 + r;
-          for (let s = 0; s < ALPHA; s++) {
+          for (let s = 0; s < alpha; s++) {
             const xx = x0 + s;
-            src[r * ALPHA + s] =
+            src[r * alpha + s] =
               y >= 0 && y < H && xx >= 0 && xx < W ? xAt + ((n * H + y) * W + xx) * C * 4 : zero;
           }
         }
-        for (let k = 0; k < POSITIONS; k++) dst[k] = outAt + (k * plane + t * Cp) * 4;
+        for (let k = 0; k < positions; k++) dst[k] = outAt + (k * plane + t * Cp) * 4;
       },
     );
   },
 });
 
-/** M (36, T, C⁴) [+ bias (C)] → y (N, H, W, C): Aᵀ m A of every tile, cropped, ReLU when `relu` is 1. */
+/** M (α², T, C⁴) [+ bias (C)] → y (N, H, W, C): Aᵀ m A of every tile, cropped, ReLU when `relu` is 1. */
 const outputTiles = registerJsKernel({
   name: 'SweeplabWinogradSimdOutput',
   outputShape: (_shapes, { n, h, w, c }) => [n!, h!, w!, c!],
   compute([m, bias], [shape], out, attrs) {
-    const { v, i: variant } = variantOf(attrs);
+    const { v, i: variant, positions } = variantOf(attrs);
     const { h: H, w: W, c: C, relu } = attrs as Record<string, number>;
     const name = bias ? `${relu === 1 ? 'outputBiasRelu' : 'outputBias'}${variant}` : `output${variant}`;
     if (relu === 1 && !bias) throw new Error('SweeplabWinogradSimdOutput: ReLU needs a bias');
@@ -147,7 +190,7 @@ const outputTiles = registerJsKernel({
     const options = {
       tiles: T,
       channels: C!,
-      srcCount: POSITIONS,
+      srcCount: positions,
       dstCount: v.m * v.m,
       bias: bias?.byteOffset,
     };
@@ -155,7 +198,7 @@ const outputTiles = registerJsKernel({
       const n = Math.floor(t / perImage);
       const y0 = Math.floor((t % perImage) / tW) * v.m;
       const x0 = (t % tW) * v.m;
-      for (let k = 0; k < POSITIONS; k++) src[k] = mAt + (k * plane + t * Cp) * 4;
+      for (let k = 0; k < positions; k++) src[k] = mAt + (k * plane + t * Cp) * 4;
       for (let r = 0; r < v.m; r++) {
         for (let s = 0; s < v.m; s++) {
           const [y, x] = [y0 + r, x0 + s];
@@ -166,23 +209,26 @@ const outputTiles = registerJsKernel({
   },
 });
 
-/** dy (N, H, W, C) → (36, C⁴, T): A dy Aᵀ of every m×m output tile, channel-major. */
+/** dy (N, H, W, C) → (α², T, C⁴): A dy Aᵀ of every m×m output tile (zero where the tile overhangs). */
 const outputGradientTiles = registerJsKernel({
   name: 'SweeplabWinogradSimdOutputGradient',
   outputShape: ([shape], attrs) => {
-    const { v } = variantOf(attrs);
+    const { v, positions } = variantOf(attrs);
     const [n, h, w, c] = shape as [number, number, number, number];
-    return [POSITIONS, padded(c), n * Math.ceil(h / v.m) * Math.ceil(w / v.m)];
+    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
   },
   compute([dy], [shape], out, attrs) {
-    const { v, i: variant } = variantOf(attrs);
+    const { v, i: variant, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
     const [tH, tW] = [Math.ceil(H / v.m), Math.ceil(W / v.m)];
     const [T, Cp] = [N * tH * tW, padded(C)];
     const plane = T * Cp;
     const [gAt, outAt] = [dy!.byteOffset, out.byteOffset];
     const perImage = tH * tW;
-    const sources = (t: number, src: Int32Array, zero: number) => {
+    const name = `outputGradient${variant}`;
+    if (!simdReady(name, [dy!, out], C)) needsSimd(name);
+    const options = { tiles: T, channels: C, srcCount: v.m * v.m, dstCount: positions };
+    runTileTransform(name, options, (t, src, dst, zero) => {
       const n = Math.floor(t / perImage);
       const y0 = Math.floor((t % perImage) / tW) * v.m;
       const x0 = (t % tW) * v.m;
@@ -192,44 +238,58 @@ const outputGradientTiles = registerJsKernel({
           src[r * v.m + s] = y < H && x < W ? gAt + ((n * H + y) * W + x) * C * 4 : zero;
         }
       }
-    };
-    const options = { tiles: T, channels: C, srcCount: v.m * v.m, dstCount: POSITIONS };
-    if (T % 4 !== 0) {
-      const name = `outputGradientStrided${variant}`;
-      if (!simdReady(name, [dy!, out], C)) needsSimd(name);
-      // channel c of tile t at (ξ, c, t): lane stores, any T; padded channels stay unwritten (their
-      // rows of dUᵀ are cropped away)
-      runTileTransform(name, { ...options, stride: T * 4 }, (t, src, dst, zero) => {
-        sources(t, src, zero);
-        for (let k = 0; k < POSITIONS; k++) dst[k] = outAt + (k * plane + t) * 4;
-      });
-      return;
-    }
-    const name = `outputGradient${variant}`;
-    if (!simdReady(name, [dy!, out], C)) needsSimd(name);
-    // (36, T, C⁴) a vector at a time into scratch, then each plane transposed in 4×4 blocks
-    withHeapScratch(plane * POSITIONS * 4, (scratchAt) => {
-      runTileTransform(name, options, (t, src, dst, zero) => {
-        sources(t, src, zero);
-        for (let k = 0; k < POSITIONS; k++) dst[k] = scratchAt + (k * plane + t * Cp) * 4;
-      });
-      transposePlanes(scratchAt, outAt, POSITIONS, T, Cp);
+      for (let k = 0; k < positions; k++) dst[k] = outAt + (k * plane + t * Cp) * 4;
     });
   },
 });
 
+/** M (α², T, C_out⁴) = V (α², T, C_in⁴)·U (α², C_in⁴, C_out⁴) per position (winograd-gemm-wat.ts). */
+const tileProduct = registerJsKernel({
+  name: 'SweeplabWinogradSimdProduct',
+  outputShape: ([v, u]) => [v![0]!, v![1]!, u![2]!],
+  compute([v, u], [vShape, uShape], out) {
+    const [positions, T, inP] = vShape as [number, number, number];
+    if (uShape![0] !== positions || uShape![1] !== inP) {
+      throw new Error(`SweeplabWinogradSimdProduct: tiles ${vShape} vs filter tiles ${uShape}`);
+    }
+    if (!simdReady('gemmNN', [v!, u!, out], 1)) needsSimd('gemmNN');
+    planeGemm('NN', [v!.byteOffset, u!.byteOffset, out.byteOffset], positions, [T, inP, uShape![2]!]);
+  },
+});
+
 /**
- * w (r, r, C_in, C_out) → U (36, C_in⁴, C_out⁴) = G g Gᵀ per channel pair (zero for padded channels);
- * with `flip` 1 the kernel of dX (rotated by 180°, channels swapped): (36, C_out⁴, C_in⁴).
+ * dUᵀ (α², C_out⁴, C_in⁴) = Σ_tiles (A dy Aᵀ)ᵀ·V per position, from dy's tiles (α², T, C_out⁴) and
+ * the input's (α², T, C_in⁴), both as the transforms write them (winograd-gemm-wat.ts).
+ */
+const kernelGradientProduct = registerJsKernel({
+  name: 'SweeplabWinogradSimdKernelGradientProduct',
+  outputShape: ([g, v]) => [g![0]!, g![2]!, v![2]!],
+  compute([g, v], [gShape, vShape], out) {
+    const [positions, T, outP] = gShape as [number, number, number];
+    const inP = vShape![2]!;
+    if (vShape![0] !== positions || vShape![1] !== T) {
+      throw new Error(
+        `SweeplabWinogradSimdKernelGradientProduct: dy tiles ${gShape} vs input tiles ${vShape}`,
+      );
+    }
+    if (!simdReady('gemmTN', [g!, v!, out], 1)) needsSimd('gemmTN');
+    planeGemm('TN', [g!.byteOffset, v!.byteOffset, out.byteOffset], positions, [outP, T, inP]);
+  },
+});
+
+/**
+ * w (r, r, C_in, C_out) → U (α², C_in⁴, C_out⁴) = G g Gᵀ per channel pair (zero for padded channels);
+ * with `flip` 1 the kernel of dX (rotated by 180°, channels swapped): (α², C_out⁴, C_in⁴).
  */
 const filterTiles = registerJsKernel({
   name: 'SweeplabWinogradSimdFilter',
-  outputShape: ([shape], { flip }) => {
+  outputShape: ([shape], attrs) => {
+    const { positions } = variantOf(attrs);
     const [, , cIn, cOut] = shape as [number, number, number, number];
-    return flip === 1 ? [POSITIONS, padded(cOut), padded(cIn)] : [POSITIONS, padded(cIn), padded(cOut)];
+    return attrs.flip === 1 ? [positions, padded(cOut), padded(cIn)] : [positions, padded(cIn), padded(cOut)];
   },
   compute([w], [shape], out, attrs) {
-    const { i: variant } = variantOf(attrs);
+    const { i: variant, positions } = variantOf(attrs);
     const [r, , cIn, cOut] = shape as [number, number, number, number];
     const name = `filter${variant}`;
     if (!simdReady(name, [w!, out], cOut)) needsSimd(name);
@@ -239,7 +299,7 @@ const filterTiles = registerJsKernel({
     const transform = (to: number) =>
       runTileTransform(
         name,
-        { tiles: inP, channels: cOut, srcCount: r * r, dstCount: POSITIONS },
+        { tiles: inP, channels: cOut, srcCount: r * r, dstCount: positions },
         (c, src, dst, zero) => {
           for (let i = 0; i < r; i++) {
             for (let j = 0; j < r; j++) {
@@ -247,7 +307,7 @@ const filterTiles = registerJsKernel({
               src[i * r + j] = c < cIn ? wAt + (tap * cIn * cOut + c * cOut) * 4 : zero;
             }
           }
-          for (let k = 0; k < POSITIONS; k++) dst[k] = to + (k * inP * outP + c * outP) * 4;
+          for (let k = 0; k < positions; k++) dst[k] = to + (k * inP * outP + c * outP) * 4;
         },
       );
     if (!rotate) {
@@ -255,14 +315,14 @@ const filterTiles = registerJsKernel({
       return;
     }
     const outAt = out.byteOffset;
-    withHeapScratch(POSITIONS * inP * outP * 4, (scratchAt) => {
+    withHeapScratch(positions * inP * outP * 4, (scratchAt) => {
       transform(scratchAt);
-      transposePlanes(scratchAt, outAt, POSITIONS, inP, outP);
+      transposePlanes(scratchAt, outAt, positions, inP, outP);
     });
   },
 });
 
-/** dUᵀ (36, C_out⁴, C_in⁴) → dW (r, r, C_in, C_out) = Gᵀ dU G per channel pair. */
+/** dUᵀ (α², C_out⁴, C_in⁴) → dW (r, r, C_in, C_out) = Gᵀ dU G per channel pair. */
 const filterGradient = registerJsKernel({
   name: 'SweeplabWinogradSimdFilterGradient',
   outputShape: (_shapes, attrs) => {
@@ -270,7 +330,7 @@ const filterGradient = registerJsKernel({
     return [v.r, v.r, attrs.cIn!, attrs.cOut!];
   },
   compute([du], [shape], out, attrs) {
-    const { v, i: variant } = variantOf(attrs);
+    const { v, i: variant, positions } = variantOf(attrs);
     const [cIn, cOut] = [attrs.cIn!, attrs.cOut!];
     const [outP, inP] = [shape![1]!, shape![2]!];
     const name = `filterGradient${variant}`;
@@ -281,9 +341,9 @@ const filterGradient = registerJsKernel({
     // (r², C_out⁴, C_in⁴) into scratch, transposed to (r², C_in⁴, C_out⁴), then cropped into dW
     withHeapScratch(2 * taps * plane * 4, (scratchAt) => {
       const transposedAt = scratchAt + taps * plane * 4;
-      const options = { tiles: cOut, channels: cIn, srcCount: POSITIONS, dstCount: taps };
+      const options = { tiles: cOut, channels: cIn, srcCount: positions, dstCount: taps };
       runTileTransform(name, options, (o, src, dst) => {
-        for (let k = 0; k < POSITIONS; k++) src[k] = duAt + (k * plane + o * inP) * 4;
+        for (let k = 0; k < positions; k++) src[k] = duAt + (k * plane + o * inP) * 4;
         for (let k = 0; k < taps; k++) dst[k] = scratchAt + (k * plane + o * inP) * 4;
       });
       transposePlanes(scratchAt, transposedAt, taps, outP, inP);
@@ -321,11 +381,19 @@ export function simdFilterTiles(kernel: tf.Tensor4D, flip: boolean, variant: num
   return filterTiles([kernel], { variant, flip: flip ? 1 : 0 }) as tf.Tensor3D;
 }
 
+export function simdTileProduct(tiles: tf.Tensor3D, filterTiles: tf.Tensor3D): tf.Tensor3D {
+  return tileProduct([tiles, filterTiles]) as tf.Tensor3D;
+}
+
+export function simdKernelGradientProduct(dyTiles: tf.Tensor3D, inputTiles: tf.Tensor3D): tf.Tensor3D {
+  return kernelGradientProduct([dyTiles, inputTiles]) as tf.Tensor3D;
+}
+
 export function simdFilterGradient(du: tf.Tensor3D, cIn: number, cOut: number, variant: number): tf.Tensor4D {
   return filterGradient([du], { variant, cIn, cOut }) as tf.Tensor4D;
 }
 
-/** Index of the variant for a kernel size (3 → F(4×4, 3×3)), or undefined. */
+/** Index of the variant for a kernel size (3 → F(4×4, 3×3), 5 → F(4×4, 5×5)), or undefined. */
 export function variantFor(kernelSize: number): number | undefined {
   const i = VARIANTS.findIndex((v) => v.r === kernelSize);
   return i < 0 ? undefined : i;

@@ -12,7 +12,7 @@ import {
   winogradKernelGradient,
   winogradSimd,
 } from './winograd.ts';
-import { F4x3, prepareWinogradSimd } from './winograd-simd.ts';
+import { F4x3, F4x5, prepareWinogradSimd } from './winograd-simd.ts';
 
 /** Uniform in ±1, reproducible. */
 function random(shape: number[], seed: number): tf.Tensor {
@@ -40,6 +40,7 @@ const SHAPES: Shape[] = [
   [2, 7, 7, 16, 8],
   [3, 6, 9, 12, 20],
   [4, 14, 14, 15, 30],
+  [3, 4, 4, 6, 9],
 ];
 
 function layerInputs([n, h, w, cIn, cOut]: Shape, k: number, seed: number) {
@@ -84,16 +85,19 @@ function assertClose(actual: Float32Array[], expected: Float32Array[], label: st
   });
 }
 
-// F(4×4, 3×3) loses a few bits to its ±8 and 1/24 coefficients; a wrong tile, tap or transform is
-// off by O(scale).
-for (const k of [3]) {
+// F(4×4, 3×3) loses a few bits to its ±8 and 1/24 coefficients, F(4×4, 5×5) more to its ±21 and
+// 1/360; a wrong tile, tap or transform is off by O(scale).
+for (const [k, tolerance] of [
+  [3, 3e-5],
+  [5, 3e-5],
+] as const) {
   test(`Winograd ${k}×${k} (SIMD transforms) forward, dX and dW equal the direct convolution`, async () => {
     await initBackend('cpu');
     const expected = SHAPES.map((shape, i) => reference(shape, k, 10 * i));
     await initBackend('wasm');
     assert.equal(winogradSimd(), true, 'SIMD transforms loaded');
     SHAPES.forEach((shape, i) => {
-      assertClose(winograd(shape, k, 10 * i), expected[i]!, `${k}×${k} ${shape.join('×')}`, 3e-5);
+      assertClose(winograd(shape, k, 10 * i), expected[i]!, `${k}×${k} ${shape.join('×')}`, tolerance);
     });
   });
 }
@@ -114,7 +118,7 @@ test('Winograd 3×3 with the JS transforms (the fallback without wasm SIMD) equa
 });
 
 test('the transform matrices satisfy Aᵀ[(G g) ⊙ (Bᵀ d)] = correlation of d with g, in one dimension', () => {
-  for (const v of [F4x3]) {
+  for (const v of [F4x3, F4x5]) {
     const alpha = v.m + v.r - 1;
     for (let trial = 0; trial < 5; trial++) {
       const d = Array.from({ length: alpha }, (_, i) => Math.sin(3 * i + trial));

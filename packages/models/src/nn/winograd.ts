@@ -3,14 +3,15 @@ import { batchedMatMul } from './batched-matmul.ts';
 import { registerJsKernel } from './js-kernel.ts';
 import { tileTransformsLoaded } from './tile-transforms-simd.ts';
 import {
-  ALPHA,
+  alphaOf,
   F4x3,
-  POSITIONS,
   simdFilterGradient,
   simdFilterTiles,
   simdInputTiles,
+  simdKernelGradientProduct,
   simdOutputGradientTiles,
   simdOutputTiles,
+  simdTileProduct,
   variantFor,
 } from './winograd-simd.ts';
 
@@ -36,6 +37,9 @@ import {
  * same matrices written out, and winograd.test.ts holds both to the direct convolution.)
  */
 const M = F4x3.m;
+/** The JS kernels' tile size and positions (F(4×4, 3×3) only). */
+const ALPHA = alphaOf(F4x3);
+const POSITIONS = ALPHA * ALPHA;
 
 const tiles = (size: number) => Math.ceil(size / M);
 
@@ -44,9 +48,9 @@ export function winogradSimd(): boolean {
   return tileTransformsLoaded();
 }
 
-/** Kernel sizes Winograd serves: 3 (F(4×4, 3×3)). */
+/** Kernel sizes Winograd serves: 3 (F(4×4, 3×3)), and 5 (F(4×4, 5×5)) with the SIMD transforms only. */
 export function winogradSupports(kernelSize: number): boolean {
-  return kernelSize === 3;
+  return kernelSize === 3 || (kernelSize === 5 && winogradSimd());
 }
 
 /*
@@ -384,8 +388,9 @@ const filterGradient = registerJsKernel({
 });
 
 /*
- * The layer API: the SIMD kernels (any channel count, 3×3 and 5×5) when they are loaded, else the JS
- * kernels above (3×3 only). A layer's tiles and GEMM operands all come from one of the two.
+ * The layer API: the SIMD kernels (any channel count; F(4×4, 3×3) and F(4×4, 5×5)) when they are
+ * loaded, else the JS kernels above (3×3 only). A layer's tiles and GEMM operands all come from one of
+ * the two.
  */
 
 function simdVariant(kernelSize: number): number {
@@ -413,7 +418,7 @@ export function winogradConv(
   const u = simd
     ? simdFilterTiles(kernel, false, simdVariant(k))
     : (filterTiles([kernel], { flip: 0 }) as tf.Tensor3D);
-  const m = batchedMatMul(tilesOfX, u);
+  const m = simd ? simdTileProduct(tilesOfX, u) : batchedMatMul(tilesOfX, u);
   u.dispose();
   const y = simd
     ? simdOutputTiles(m, bias, [n, h, w, cOut], relu, simdVariant(k))
@@ -431,7 +436,7 @@ export function winogradInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.
     ? simdFilterTiles(kernel, true, simdVariant(k))
     : (filterTiles([kernel], { flip: 1 }) as tf.Tensor3D);
   const v = winogradInput(dy, k);
-  const m = batchedMatMul(v, u);
+  const m = simd ? simdTileProduct(v, u) : batchedMatMul(v, u);
   u.dispose();
   v.dispose();
   const dx = simd
@@ -449,7 +454,7 @@ export function winogradKernelGradient(
 ): tf.Tensor4D {
   const simd = winogradSimd();
   const g = simd ? simdOutputGradientTiles(dy, simdVariant(k)) : (outputGradientTiles([dy]) as tf.Tensor3D);
-  const du = batchedMatMul(g, tilesOfX);
+  const du = simd ? simdKernelGradientProduct(g, tilesOfX) : batchedMatMul(g, tilesOfX);
   g.dispose();
   const dw = simd ? simdFilterGradient(du, cIn, cOut, simdVariant(k)) : (filterGradient([du]) as tf.Tensor4D);
   du.dispose();
