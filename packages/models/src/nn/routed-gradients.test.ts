@@ -104,7 +104,7 @@ const cases: Case[] = [
   convReluCase('conv2d 3×3 (4→6) + ReLU, fused', [[3, 5, 5, 4], [3, 3, 4, 6], [6]]),
   {
     name: 'conv2d fed by images + ReLU, fused',
-    inputs: [[2, 8, 8, 1], [3, 3, 1, 5], [5]],
+    inputs: [[2, 8, 8, 1], [3, 3, 1, 8], [8]],
     op: (x, k, b) =>
       conv2d(
         x as tf.Tensor4D,

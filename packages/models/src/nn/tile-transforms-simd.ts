@@ -324,7 +324,10 @@ export function transposePlanes(src: number, dst: number, planes: number, rows: 
 
 /**
  * `planes` consecutive products at byte addresses a, b into c (winograd-gemm-wat.ts): 'NN' C (m × n) =
- * A (m × k)·B (k × n); 'TN' C (m × n) = Aᵀ·B with A (k × m). n (and m for 'TN') multiples of 4.
+ * A (m × k)·B (k × n); 'TN' C (m × n) = Aᵀ·B with A (k × m). n (and m for 'TN') multiples of 4. A 'TN'
+ * product over more than `TN_CHUNK` rows of A and B runs in chunks of rows, added up in C: every
+ * output block streams its columns of A and B over all k, which for a large k (the first layer's dW
+ * sums over N·H·W ≈ 50,000 pixels) would come from memory once per block.
  */
 export function planeGemm(
   layout: 'NN' | 'TN',
@@ -332,8 +335,22 @@ export function planeGemm(
   planes: number,
   [m, k, n]: [number, number, number],
 ): void {
-  loaded!.exports[`gemm${layout}`]!(a, b, c, planes, k, m, n);
+  const gemm = loaded!.exports[`gemm${layout}`]!;
+  if (layout === 'NN' || k <= TN_CHUNK) {
+    gemm(a, b, c, planes, k, m, n, 0);
+    return;
+  }
+  for (let p = 0; p < planes; p++) {
+    for (let start = 0; start < k; start += TN_CHUNK) {
+      const rows = Math.min(TN_CHUNK, k - start);
+      const [aAt, bAt] = [a + (p * k + start) * m * 4, b + (p * k + start) * n * 4];
+      gemm(aAt, bAt, c + p * m * n * 4, 1, rows, m, n, start === 0 ? 0 : 1);
+    }
+  }
 }
+
+/** Rows of A and B per chunk of a 'TN' product: ≤ 128 KB of each at 64 columns, within any L2. */
+const TN_CHUNK = 512;
 
 /** The wasm heap as floats, as it is now (allocating may have replaced the buffer of older views). */
 export function heapFloats(): Float32Array {

@@ -11,16 +11,26 @@
  * panels no longer stay in L1; its per-slice calls also cost a dispatch each. Here each output block of
  * up to 4 rows × 2 vectors (8 accumulators, within x64's 16 vector registers) is summed over k in
  * registers: per k, one broadcast load of A per row, one vector load of B per vector, one multiply-add
- * per accumulator.
+ * per accumulator. With `accumulate` set, C += the product (the caller splits a long k into chunks
+ * whose operands stay in L2, since every output block streams its rows of A and B once).
  */
 type Layout = 'NN' | 'TN';
+
+/** Byte address of C[i + r][j]. */
+const cAddress = (r: number) =>
+  `(i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $n)) (local.get $j)) (i32.const 2)))`;
 
 /** One output block of `rows` × `vectors`·4 at (i, j), summed over k; advances j. */
 function block(layout: Layout, rows: number, vectors: number): string[] {
   const acc = (r: number, v: number) => `$acc${r}${v}`;
   const lines: string[] = [];
+  // the accumulators start at zero, or at C's values when $accumulate is set
   for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < vectors; v++) lines.push(`(local.set ${acc(r, v)} (v128.const i32x4 0 0 0 0))`);
+    for (let v = 0; v < vectors; v++) {
+      lines.push(
+        `(local.set ${acc(r, v)} (select (v128.load offset=${v * 16} ${cAddress(r)}) (v128.const i32x4 0 0 0 0) (local.get $accumulate)))`,
+      );
+    }
   }
   if (layout === 'TN') {
     // A's columns i..i+3 at row 0: one pointer, rows of A are `rowA` apart
@@ -67,9 +77,7 @@ function block(layout: Layout, rows: number, vectors: number): string[] {
   );
   for (let r = 0; r < rows; r++) {
     for (let v = 0; v < vectors; v++) {
-      lines.push(
-        `(v128.store offset=${v * 16} (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $n)) (local.get $j)) (i32.const 2))) (local.get ${acc(r, v)}))`,
-      );
+      lines.push(`(v128.store offset=${v * 16} ${cAddress(r)} (local.get ${acc(r, v)}))`);
     }
   }
   lines.push(`(local.set $j (i32.add (local.get $j) (i32.const ${vectors * 4})))`);
@@ -131,7 +139,7 @@ function gemmFunction(layout: Layout): string {
     ...Array.from({ length: 4 }, (_, r) => `(local $acc${r}0 v128) (local $acc${r}1 v128)`),
   ];
   return [
-    `(func (export "gemm${layout}") (param $a i32) (param $b i32) (param $c i32) (param $planes i32) (param $k i32) (param $m i32) (param $n i32)`,
+    `(func (export "gemm${layout}") (param $a i32) (param $b i32) (param $c i32) (param $planes i32) (param $k i32) (param $m i32) (param $n i32) (param $accumulate i32)`,
     ...locals.map((l) => `  ${l}`),
     ...body.map((l) => `  ${l}`),
     ')',

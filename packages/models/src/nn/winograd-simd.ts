@@ -3,7 +3,6 @@ import { registerJsKernel } from './js-kernel.ts';
 import {
   heapFloats,
   loadTileTransforms,
-  planeGemm,
   runTileTransform,
   simdReady,
   type TileTransform,
@@ -243,40 +242,6 @@ const outputGradientTiles = registerJsKernel({
   },
 });
 
-/** M (α², T, C_out⁴) = V (α², T, C_in⁴)·U (α², C_in⁴, C_out⁴) per position (winograd-gemm-wat.ts). */
-const tileProduct = registerJsKernel({
-  name: 'SweeplabWinogradSimdProduct',
-  outputShape: ([v, u]) => [v![0]!, v![1]!, u![2]!],
-  compute([v, u], [vShape, uShape], out) {
-    const [positions, T, inP] = vShape as [number, number, number];
-    if (uShape![0] !== positions || uShape![1] !== inP) {
-      throw new Error(`SweeplabWinogradSimdProduct: tiles ${vShape} vs filter tiles ${uShape}`);
-    }
-    if (!simdReady('gemmNN', [v!, u!, out], 1)) needsSimd('gemmNN');
-    planeGemm('NN', [v!.byteOffset, u!.byteOffset, out.byteOffset], positions, [T, inP, uShape![2]!]);
-  },
-});
-
-/**
- * dUᵀ (α², C_out⁴, C_in⁴) = Σ_tiles (A dy Aᵀ)ᵀ·V per position, from dy's tiles (α², T, C_out⁴) and
- * the input's (α², T, C_in⁴), both as the transforms write them (winograd-gemm-wat.ts).
- */
-const kernelGradientProduct = registerJsKernel({
-  name: 'SweeplabWinogradSimdKernelGradientProduct',
-  outputShape: ([g, v]) => [g![0]!, g![2]!, v![2]!],
-  compute([g, v], [gShape, vShape], out) {
-    const [positions, T, outP] = gShape as [number, number, number];
-    const inP = vShape![2]!;
-    if (vShape![0] !== positions || vShape![1] !== T) {
-      throw new Error(
-        `SweeplabWinogradSimdKernelGradientProduct: dy tiles ${gShape} vs input tiles ${vShape}`,
-      );
-    }
-    if (!simdReady('gemmTN', [g!, v!, out], 1)) needsSimd('gemmTN');
-    planeGemm('TN', [g!.byteOffset, v!.byteOffset, out.byteOffset], positions, [outP, T, inP]);
-  },
-});
-
 /**
  * w (r, r, C_in, C_out) → U (α², C_in⁴, C_out⁴) = G g Gᵀ per channel pair (zero for padded channels);
  * with `flip` 1 the kernel of dX (rotated by 180°, channels swapped): (α², C_out⁴, C_in⁴).
@@ -379,14 +344,6 @@ export function simdOutputGradientTiles(dy: tf.Tensor4D, variant: number): tf.Te
 
 export function simdFilterTiles(kernel: tf.Tensor4D, flip: boolean, variant: number): tf.Tensor3D {
   return filterTiles([kernel], { variant, flip: flip ? 1 : 0 }) as tf.Tensor3D;
-}
-
-export function simdTileProduct(tiles: tf.Tensor3D, filterTiles: tf.Tensor3D): tf.Tensor3D {
-  return tileProduct([tiles, filterTiles]) as tf.Tensor3D;
-}
-
-export function simdKernelGradientProduct(dyTiles: tf.Tensor3D, inputTiles: tf.Tensor3D): tf.Tensor3D {
-  return kernelGradientProduct([dyTiles, inputTiles]) as tf.Tensor3D;
 }
 
 export function simdFilterGradient(du: tf.Tensor3D, cIn: number, cOut: number, variant: number): tf.Tensor4D {

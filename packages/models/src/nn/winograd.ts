@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { batchedMatMul } from './batched-matmul.ts';
 import { registerJsKernel } from './js-kernel.ts';
+import { planeProduct, planeTransposedProduct } from './plane-gemm.ts';
 import { tileTransformsLoaded } from './tile-transforms-simd.ts';
 import {
   alphaOf,
@@ -8,10 +9,8 @@ import {
   simdFilterGradient,
   simdFilterTiles,
   simdInputTiles,
-  simdKernelGradientProduct,
   simdOutputGradientTiles,
   simdOutputTiles,
-  simdTileProduct,
   variantFor,
 } from './winograd-simd.ts';
 
@@ -418,7 +417,7 @@ export function winogradConv(
   const u = simd
     ? simdFilterTiles(kernel, false, simdVariant(k))
     : (filterTiles([kernel], { flip: 0 }) as tf.Tensor3D);
-  const m = simd ? simdTileProduct(tilesOfX, u) : batchedMatMul(tilesOfX, u);
+  const m = simd ? planeProduct(tilesOfX, u) : batchedMatMul(tilesOfX, u);
   u.dispose();
   const y = simd
     ? simdOutputTiles(m, bias, [n, h, w, cOut], relu, simdVariant(k))
@@ -436,7 +435,7 @@ export function winogradInputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.
     ? simdFilterTiles(kernel, true, simdVariant(k))
     : (filterTiles([kernel], { flip: 1 }) as tf.Tensor3D);
   const v = winogradInput(dy, k);
-  const m = simd ? simdTileProduct(v, u) : batchedMatMul(v, u);
+  const m = simd ? planeProduct(v, u) : batchedMatMul(v, u);
   u.dispose();
   v.dispose();
   const dx = simd
@@ -454,7 +453,7 @@ export function winogradKernelGradient(
 ): tf.Tensor4D {
   const simd = winogradSimd();
   const g = simd ? simdOutputGradientTiles(dy, simdVariant(k)) : (outputGradientTiles([dy]) as tf.Tensor3D);
-  const du = simd ? simdKernelGradientProduct(g, tilesOfX) : batchedMatMul(g, tilesOfX);
+  const du = simd ? planeTransposedProduct(g, tilesOfX) : batchedMatMul(g, tilesOfX);
   g.dispose();
   const dw = simd ? simdFilterGradient(du, cIn, cOut, simdVariant(k)) : (filterGradient([du]) as tf.Tensor4D);
   du.dispose();
