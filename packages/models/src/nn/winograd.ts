@@ -23,10 +23,12 @@ import {
  *
  * summed over input channels, so that for each of the 36 transformed positions ξ the sum is one GEMM.
  * The forward pass, dX (the same convolution with the kernel rotated and its channels swapped) and dW
- * (dU[ξ] = Σ_tiles V[ξ]ᵀ·(A dy Aᵀ)[ξ], then dW = Gᵀ dU G) all run as 36 GEMMs on XNNPACK; the
- * transforms are JS kernels. Layouts keep every GEMM free of transposes (XNNPACK's only fast path):
- * V and M are (36, T, C) over the T = N·⌈H/4⌉·⌈W/4⌉ tiles, U is (36, C_in, C_out), and dy's tiles are
- * written channel-major (36, C_out, T) so that dUᵀ = (A dy Aᵀ)ᵀ·V needs no transpose either.
+ * (dU[ξ] = Σ_tiles V[ξ]ᵀ·(A dy Aᵀ)[ξ], then dW = Gᵀ dU G) all run as 36 GEMMs. V and M are (36, T, C)
+ * over the T = N·⌈H/4⌉·⌈W/4⌉ tiles and U is (36, C_in, C_out). With wasm SIMD the transforms and the
+ * GEMMs are the generated kernels of winograd-simd.ts and plane-gemm.ts (which also serve F(4×4, 5×5),
+ * α = 8, 64 positions), and dy's tiles stay (α², T, C_out) for dUᵀ = (A dy Aᵀ)ᵀ·V. Without SIMD the
+ * transforms are the JS kernels below and the GEMMs XNNPACK's, whose only fast path has no transposed
+ * operand: dy's tiles are written channel-major (36, C_out, T) for it.
  *
  *   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
  *   G  = [1/4 0 0; −1/6 −1/6 −1/6; −1/6 1/6 −1/6; 1/24 1/12 1/6; 1/24 −1/12 1/6; 0 0 1]
