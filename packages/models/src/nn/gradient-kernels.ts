@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerJsKernel, registerMultiOutputJsKernel } from './js-kernel.ts';
+import { channelSumsSimd, SIMD_SUM_CHANNELS, simdReady } from './tile-transforms-simd.ts';
 
 /**
  * Small single-pass JS kernels of the routed backward pass, each replacing a chain of wasm kernels that
@@ -36,6 +37,18 @@ export function flipKernel(kernel: tf.Tensor4D): tf.Tensor4D {
   return flippedKernel([kernel]) as tf.Tensor4D;
 }
 
+/**
+ * The first 4⌊C/4⌋ channels' sums (and, with `relu`, their g) on wasm SIMD (backward-kernels-wat.ts)
+ * into `sums`, bit for bit what the JS loops give; returns how many channels it did (0 off wasm).
+ */
+function simdSums(relu: boolean, [dy, y, g]: Float32Array[], channels: number, sums: Float64Array): number {
+  const name = relu ? 'reluGradientAndSums' : 'channelSums';
+  if (channels < 4 || channels > SIMD_SUM_CHANNELS || !simdReady(name, [dy!, y!, g!], channels)) return 0;
+  const pixels = dy!.length / channels;
+  sums.set(channelSumsSimd(relu, [dy!.byteOffset, y!.byteOffset, g!.byteOffset], pixels, channels));
+  return Math.floor(channels / 4) * 4;
+}
+
 /** Σ over every axis but the last (batch and space): a bias gradient, in one pass, summed in float64. */
 const channelSums = registerJsKernel({
   name: 'SweeplabChannelSums',
@@ -44,8 +57,9 @@ const channelSums = registerJsKernel({
     const channels = shape!.at(-1)!;
     const sums = new Float64Array(channels);
     const values = g!;
+    const done = simdSums(false, [values, values, values], channels, sums);
     for (let i = 0; i < values.length; i += channels) {
-      for (let c = 0; c < channels; c++) sums[c]! += values[i + c]!;
+      for (let c = done; c < channels; c++) sums[c]! += values[i + c]!;
     }
     out.set(sums);
   },
@@ -68,8 +82,9 @@ const reluGradientAndSums = registerMultiOutputJsKernel({
     const d = dy!;
     const out = y!;
     const grad = g!;
+    const done = simdSums(true, [d, out, grad], channels, sums);
     for (let i = 0; i < d.length; i += channels) {
-      for (let c = 0; c < channels; c++) {
+      for (let c = done; c < channels; c++) {
         const v = out[i + c]! > 0 ? d[i + c]! : 0;
         grad[i + c] = v;
         sums[c]! += v;

@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import wabtInit from 'wabt';
+import { backwardKernelsWat } from './backward-kernels-wat.ts';
 import { winogradGemmWat } from './winograd-gemm-wat.ts';
 
 /**
@@ -41,7 +42,15 @@ interface Loaded {
   exports: Exports;
   memory: WasmMemory;
   module: BackendWasm['wasm'] & { _malloc(bytes: number): number; _free(ptr: number): void };
+  /** 16-byte aligned float64 accumulators for the channel sums, allocated once with the module. */
+  sums: number;
 }
+
+/**
+ * Channels the SIMD channel sums serve (float64 accumulators kept from load time: allocating during
+ * the kernel could grow the heap and detach the JS kernel's views of its tensors).
+ */
+export const SIMD_SUM_CHANNELS = 4096;
 
 let loaded: Loaded | undefined;
 let transforms: readonly TileTransform[] = [];
@@ -221,6 +230,7 @@ function tileTransformsWat(list: readonly TileTransform[]): string {
     ...list.map(tileFunction),
     TRANSPOSE,
     winogradGemmWat(),
+    backwardKernelsWat(),
     ')',
   ].join('\n');
 }
@@ -240,7 +250,8 @@ export async function loadTileTransforms(list: readonly TileTransform[]): Promis
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
     const { instance } = await WebAssembly.instantiate(buffer, { env: { memory } });
-    loaded = { exports: instance.exports as unknown as Exports, memory, module };
+    const sums = (module._malloc(SIMD_SUM_CHANNELS * 8 + 16) + 15) & ~15;
+    loaded = { exports: instance.exports as unknown as Exports, memory, module, sums };
     transforms = list;
     return undefined;
   } catch (err) {
@@ -264,7 +275,7 @@ export function simdReady(name: string, arrays: Float32Array[], channels: number
   return (
     loaded !== undefined &&
     channels > 0 &&
-    (name.startsWith('gemm') || transforms.some((t) => t.name === name)) &&
+    typeof loaded.exports[name] === 'function' &&
     tf.getBackend() === 'wasm' &&
     arrays.every((a) => a.buffer === loaded!.memory.buffer)
   );
@@ -351,6 +362,35 @@ export function planeGemm(
 
 /** Rows of A and B per chunk of a 'TN' product: ≤ 128 KB of each at 64 columns, within any L2. */
 const TN_CHUNK = 512;
+
+/** dx of a 2×2 max pool (backward-kernels-wat.ts) at byte addresses; C ≥ 4. */
+export function maxPool2x2GradSimd(
+  [x, dy, dx]: [number, number, number],
+  [n, h, w, c]: [number, number, number, number],
+): void {
+  loaded!.exports.maxPool2x2Grad!(x, dy, dx, (n * h) / 2, w, c);
+}
+
+/**
+ * Float64 sums over `pixels` of the first 4⌊C/4⌋ channels of dy (byte address), or with `relu` of
+ * g = dy·[y > 0], which is written to g (backward-kernels-wat.ts); the caller sums the rest. C at most
+ * SIMD_SUM_CHANNELS; allocates nothing on the heap.
+ */
+export function channelSumsSimd(
+  relu: boolean,
+  [dy, y, g]: [number, number, number],
+  pixels: number,
+  channels: number,
+): Float64Array {
+  if (channels > SIMD_SUM_CHANNELS)
+    throw new Error(`channelSumsSimd: ${channels} channels, at most ${SIMD_SUM_CHANNELS}`);
+  const { exports, memory, sums } = loaded!;
+  const vectors = Math.floor(channels / 4);
+  const view = new Float64Array(memory.buffer, sums, vectors * 4);
+  view.fill(0);
+  exports[relu ? 'reluGradientAndSums' : 'channelSums']!(dy, y, g, sums, pixels, channels, vectors);
+  return view.slice();
+}
 
 /** The wasm heap as floats, as it is now (allocating may have replaced the buffer of older views). */
 export function heapFloats(): Float32Array {
