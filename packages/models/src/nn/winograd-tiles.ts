@@ -61,14 +61,17 @@ function transposePlanes(src: number, dst: number, planes: number, rows: number,
   simdFunction('transpose')(src, dst, planes, rows, cols);
 }
 
+/** (N, H, W, C) → (α², T, C⁴): the shape of a map's tiles in the Winograd domain, T = N·⌈H/m⌉·⌈W/m⌉. */
+function tilesShape(shape: number[], attrs: Record<string, number>): number[] {
+  const { v, positions } = variantOf(attrs);
+  const [n, h, w, c] = shape as [number, number, number, number];
+  return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
+}
+
 /** x (N, H, W, C) → V (α², T, C⁴), T = N·⌈H/m⌉·⌈W/m⌉ tiles. */
 const inputTilesKernel = registerJsKernel({
   name: 'SweeplabWinogradInput',
-  outputShape: ([shape], attrs) => {
-    const { v, positions } = variantOf(attrs);
-    const [n, h, w, c] = shape as [number, number, number, number];
-    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
-  },
+  outputShape: ([shape], attrs) => tilesShape(shape!, attrs),
   compute([x], [shape], out, attrs) {
     const { v, i: variant, alpha, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
@@ -140,11 +143,7 @@ const outputTilesKernel = registerJsKernel({
 /** dy (N, H, W, C) → (α², T, C⁴): A dy Aᵀ of every m×m output tile (zero where the tile overhangs). */
 const outputGradientTilesKernel = registerJsKernel({
   name: 'SweeplabWinogradOutputGradient',
-  outputShape: ([shape], attrs) => {
-    const { v, positions } = variantOf(attrs);
-    const [n, h, w, c] = shape as [number, number, number, number];
-    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
-  },
+  outputShape: ([shape], attrs) => tilesShape(shape!, attrs),
   compute([dy], [shape], out, attrs) {
     const { v, i: variant, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
