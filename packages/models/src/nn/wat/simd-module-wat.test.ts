@@ -1,8 +1,23 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { type SimdModuleDigest, simdModuleDigest } from './simd-module-digest.ts';
+import {
+  assembleWat,
+  type SimdModuleDigest,
+  simdModuleDigest,
+  simdModuleFunctions,
+} from './simd-module-digest.ts';
+import { simdModuleWat } from './simd-module-wat.ts';
 import { countedLoop, floatAt } from './wat-builder.ts';
+
+/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+const WasmModule = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: { new (bytes: Uint8Array): object; exports(m: object): { name: string; kind: string }[] };
+    };
+  }
+).WebAssembly.Module;
 
 const snapshotPath = new URL('./simd-module.snapshot.json', import.meta.url);
 
@@ -24,6 +39,18 @@ test('the generated SIMD module matches its snapshot, function by function and a
     `function order changed; ${hint}`,
   );
   assert.equal(actual.binarySha256, committed.binarySha256, `the assembled module changed; ${hint}`);
+});
+
+test('the snapshot covers every export of the assembled module, each a function of i32 parameters', async () => {
+  const text = simdModuleWat();
+  const compiled = new WasmModule(await assembleWat(text));
+  const exports = WasmModule.exports(compiled);
+  assert.ok(exports.every((e) => e.kind === 'function'));
+  assert.deepEqual(
+    simdModuleFunctions(text).map((f) => f.name),
+    exports.map((e) => e.name),
+  );
+  assert.ok(exports.length >= 19, `${exports.length} functions`);
 });
 
 test('the WAT helpers write the loop and address text they name', () => {
