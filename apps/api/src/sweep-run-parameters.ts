@@ -28,6 +28,11 @@ export interface BuiltInRunSpecs {
    * spends its numbers on the file's own parameters only.
    */
   defaults: Record<string, ParameterValue>;
+  /**
+   * Parameters a built-in run needs that have no honest default and that the file does not sweep
+   * (epochs): `builtInRunParams` refuses every draw with "add epochs: {value: N} to parameters".
+   */
+  missing: readonly SweepParameterName[];
   /** Our name → the name the file wrote (learning_rate for lr), so errors name what the user wrote. */
   written: ReadonlyMap<string, string>;
 }
@@ -35,26 +40,15 @@ export interface BuiltInRunSpecs {
 /** The run-params schema for this deployment's limits (runParamsSchema({ maxEpochs })). */
 export type RunParamsSchema = ReturnType<typeof runParamsSchema>;
 
-/**
- * Resolves a sweep's parameters; a parameter without an honest default (epochs) that the file does not
- * sweep is a 400 saying what to add.
- */
+/** Resolves a sweep's parameters (what is missing is refused when runs are made from it). */
 export function resolveBuiltInRunSpecs(parameters: Readonly<Record<string, ParameterSpec>>): BuiltInRunSpecs {
   const { specs: ours, renamed } = runParameterSpecs(parameters);
-  const missing = REQUIRED_SWEEP_PARAMETERS.filter((name) => !ours[name]);
-  if (missing.length > 0) {
-    throw validationError(
-      missing.map((name) => ({
-        field: `body.parameters.${name}`,
-        message: `not swept and has no default; add ${name}: {value: N} to parameters`,
-      })),
-    );
-  }
   const defaults: Record<string, ParameterValue> = {};
   for (const name of defaultedRunParameters(parameters)) defaults[name] = REFERENCE_RUN_DEFAULTS[name];
   return {
     specs: ours as Record<string, ParameterSpec>,
     defaults,
+    missing: REQUIRED_SWEEP_PARAMETERS.filter((name) => !ours[name]),
     written: new Map(renamed.map((r) => [r.to, r.from])),
   };
 }
@@ -71,8 +65,12 @@ export function builtInRunParams(
   schema: RunParamsSchema,
 ): RunParams[] {
   const runs: RunParams[] = [];
-  const issues: FieldIssue[] = [];
-  const seen = new Set<string>();
+  // A missing parameter is said once, as what to add, not as each run's type error about it.
+  const issues: FieldIssue[] = resolved.missing.map((name) => ({
+    field: `body.parameters.${name}`,
+    message: `not swept and has no default; add ${name}: {value: N} to parameters`,
+  }));
+  const seen = new Set<string>(issues.map((i) => i.field));
   for (const draw of draws) {
     const parsed = schema.safeParse({ ...resolved.defaults, ...draw });
     if (parsed.success) {
@@ -92,7 +90,7 @@ export function builtInRunParams(
           ? `${issue.message} (sampled ${JSON.stringify(draw[ours as string])} from ${describeSpec(from)})`
           : issue.message;
       const key = `${field}|${issue.message}`;
-      if (!seen.has(key)) {
+      if (!seen.has(key) && !seen.has(field)) {
         seen.add(key);
         issues.push({ field, message });
       }
