@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DISTRIBUTION_NAMES } from '@sweeplab/shared';
-import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
+import { waitFor } from '@sweeplab/testing';
 import fc from 'fast-check';
+import { useSyntheticCluster } from './synthetic-cluster.ts';
 
 /*
  * The contract of POST /v1/sweeps (issues #29, #31): every file the API accepts runs and can be read,
@@ -106,30 +106,10 @@ const ISSUE_FILES: SweepFile[] = [
   { method: 'grid', parameters: { seed: { values: [0, 1] }, epochs: { value: 2 } } },
 ];
 
-let cluster: LocalCluster;
-const dir = tempDir('sweep-contract');
-const prefix = testPrefix('sweep-contract');
-
-before(async () => {
-  cluster = await LocalCluster.start({
-    prefix,
-    databasePath: join(dir.path, 'orchestrator.db'),
-    workers: 2,
-    logDir: join(dir.path, 'logs'),
-    workerEnv: {
-      WORKER_TRAINER: 'synthetic',
-      SYNTHETIC_EPOCH_MS: '30',
-      WORKER_HEARTBEAT_MS: '500',
-      WORKER_CONCURRENCY: '2',
-    },
-  });
-});
-
-after(async () => {
-  await cluster?.stop();
-  await deletePrefix(cluster.redis.url, prefix);
-  if (!process.env.KEEP_TEST_DIR) dir.remove();
-  else console.error(`kept ${dir.path}`);
+const clusterOf = useSyntheticCluster('sweep-contract', {
+  workers: 2,
+  epochMs: 30,
+  workerEnv: { WORKER_CONCURRENCY: '2' },
 });
 
 /** Whether `field` (body.parameters.learning_rate.max) names something the file contains. */
@@ -151,7 +131,7 @@ interface SweepBody {
 
 /** Submits one file and checks the contract; returns what happened, for the summary. */
 async function checkContract(file: SweepFile): Promise<'refused' | 'ran'> {
-  const created = await cluster.fetchJson<{
+  const created = await clusterOf().fetchJson<{
     id: string;
     warnings: string[];
     issues?: { field: string; message: string }[];
@@ -185,7 +165,7 @@ async function checkContract(file: SweepFile): Promise<'refused' | 'ran'> {
   await waitFor(
     `a run of ${what} with an epoch`,
     async () => {
-      const live = await cluster.fetchJson<{ runs: { final_epoch: number | null }[] }>(
+      const live = await clusterOf().fetchJson<{ runs: { final_epoch: number | null }[] }>(
         `/v1/sweeps/${id}/live`,
       );
       assert.equal(live.status, 200);
@@ -194,24 +174,24 @@ async function checkContract(file: SweepFile): Promise<'refused' | 'ran'> {
     20_000,
     100,
   );
-  const sweep = await cluster.fetchJson<SweepBody>(`/v1/sweeps/${id}`);
+  const sweep = await clusterOf().fetchJson<SweepBody>(`/v1/sweeps/${id}`);
   assert.equal(sweep.status, 200, what);
   assert.ok(sweep.body.runs.length > 0, what);
   assert.equal(sweep.body.search?.reason ?? null, null, `the search did not stop: ${what}`);
   for (const format of ['json', 'md', 'csv', 'html']) {
-    const report = await fetch(`${cluster.url}/v1/sweeps/${id}/report?format=${format}`);
+    const report = await fetch(`${clusterOf().url}/v1/sweeps/${id}/report?format=${format}`);
     assert.equal(report.status, 200, `report ${format} of ${what}`);
     await report.arrayBuffer();
   }
   // The synthetic trainer keeps no weights (only real training does), so /best answers its documented
   // 404; what matters here is that it reads the sweep without failing.
-  const best = await cluster.fetchJson<{ message: string }>(`/v1/sweeps/${id}/best`);
+  const best = await clusterOf().fetchJson<{ message: string }>(`/v1/sweeps/${id}/best`);
   assert.ok(
     best.status === 200 || (best.status === 404 && /no kept weights yet/.test(best.body.message)),
     `/best of ${what}: ${best.status} ${JSON.stringify(best.body)}`,
   );
   // Stops open-ended searches and frees the workers for the next case.
-  assert.equal((await cluster.fetchJson(`/v1/sweeps/${id}`, { method: 'DELETE' })).status, 200);
+  assert.equal((await clusterOf().fetchJson(`/v1/sweeps/${id}`, { method: 'DELETE' })).status, 200);
   return 'ran';
 }
 
@@ -241,7 +221,7 @@ test('every sweep the API accepts runs and reads back; every one it refuses name
     outcomes.ran > 10 && outcomes.refused > 3,
     `both outcomes exercised: ${JSON.stringify(outcomes)}`,
   );
-  for (const service of [cluster.api, ...cluster.workers]) {
-    assert.deepEqual(errorLines(cluster.logPath(service)), [], `no error logged by ${service.name}`);
+  for (const service of [clusterOf().api, ...clusterOf().workers]) {
+    assert.deepEqual(errorLines(clusterOf().logPath(service)), [], `no error logged by ${service.name}`);
   }
 });

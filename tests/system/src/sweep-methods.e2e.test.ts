@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
+import { test } from 'node:test';
+import { waitFor } from '@sweeplab/testing';
 import { runSweeplab } from './sweeplab-process.ts';
+import { useSyntheticCluster } from './synthetic-cluster.ts';
 
 /*
  * Issue #29: every method makes runs the same way, whether the file sweeps `model`, leaves it to the
@@ -25,28 +25,9 @@ interface SweepBody {
   search: { status: string | null; reason: string | null; runs_proposed: number } | null;
 }
 
-let cluster: LocalCluster;
-const dir = tempDir('sweep-methods');
-const prefix = testPrefix('sweep-methods');
+const clusterOf = useSyntheticCluster('sweep-methods', { workers: 2, epochMs: 50 });
 
-before(async () => {
-  cluster = await LocalCluster.start({
-    prefix,
-    databasePath: join(dir.path, 'orchestrator.db'),
-    workers: 2,
-    logDir: join(dir.path, 'logs'),
-    workerEnv: { WORKER_TRAINER: 'synthetic', SYNTHETIC_EPOCH_MS: '50', WORKER_HEARTBEAT_MS: '500' },
-  });
-});
-
-after(async () => {
-  await cluster?.stop();
-  await deletePrefix(cluster.redis.url, prefix);
-  if (!process.env.KEEP_TEST_DIR) dir.remove();
-  else console.error(`kept ${dir.path}`);
-});
-
-const sweepOf = async (id: string) => (await cluster.fetchJson<SweepBody>(`/v1/sweeps/${id}`)).body;
+const sweepOf = async (id: string) => (await clusterOf().fetchJson<SweepBody>(`/v1/sweeps/${id}`)).body;
 
 const METHODS = {
   grid: { method: 'grid' },
@@ -78,7 +59,7 @@ const MODEL_VARIANTS = {
 for (const [methodName, method] of Object.entries(METHODS)) {
   for (const [variantName, variant] of Object.entries(MODEL_VARIANTS)) {
     test(`${methodName}, ${variantName}: runs are created and train`, async () => {
-      const created = await cluster.fetchJson<{ id: string; warnings: string[] }>('/v1/sweeps', {
+      const created = await clusterOf().fetchJson<{ id: string; warnings: string[] }>('/v1/sweeps', {
         method: 'POST',
         body: JSON.stringify({ name: `${methodName} / ${variantName}`, ...method, ...variant }),
       });
@@ -107,7 +88,7 @@ for (const [methodName, method] of Object.entries(METHODS)) {
         );
       }
       if (sweep.search) assert.notEqual(sweep.search.status, 'stopped', JSON.stringify(sweep.search));
-      assert.equal((await cluster.fetchJson(`/v1/sweeps/${id}`, { method: 'DELETE' })).status, 200);
+      assert.equal((await clusterOf().fetchJson(`/v1/sweeps/${id}`, { method: 'DELETE' })).status, 200);
       const deleted = await sweepOf(id);
       if (deleted.search?.status === 'stopped') {
         assert.equal(deleted.search.reason, 'cancelled (DELETE /v1/sweeps/:id)');
@@ -118,7 +99,7 @@ for (const [methodName, method] of Object.entries(METHODS)) {
 
 test('a proposal that fails later stops the search and says why: GET /v1/sweeps/:id, sweeplab sweeps, sweeplab watch, the report', async () => {
   // Accepted under the default MAX_EPOCHS; the API restarted with MAX_EPOCHS=3 can no longer propose it.
-  const created = await cluster.fetchJson<{ id: string }>('/v1/sweeps', {
+  const created = await clusterOf().fetchJson<{ id: string }>('/v1/sweeps', {
     method: 'POST',
     body: JSON.stringify({
       name: 'outlives its limits',
@@ -134,8 +115,8 @@ test('a proposal that fails later stops the search and says why: GET /v1/sweeps/
     async () => ((await sweepOf(id)).total_runs >= 1 ? true : undefined),
     20_000,
   );
-  await cluster.stopService(cluster.api);
-  await cluster.startApi({ MAX_EPOCHS: '3' });
+  await clusterOf().stopService(clusterOf().api);
+  await clusterOf().startApi({ MAX_EPOCHS: '3' });
 
   const reason = 'proposal 2 is not a valid run: body.parameters.epochs: must be at most 3 (MAX_EPOCHS)';
   const sweep = await waitFor(
@@ -150,7 +131,7 @@ test('a proposal that fails later stops the search and says why: GET /v1/sweeps/
   assert.equal(sweep.search?.reason, reason);
   assert.equal(sweep.search?.runs_proposed, 1);
 
-  const env = { API_URL: cluster.url };
+  const env = { API_URL: clusterOf().url };
   const listed = await runSweeplab(['sweeps'], env);
   assert.equal(listed.code, 0, listed.stderr);
   assert.ok(listed.stdout.includes(`${id}: search stopped: ${reason}`), listed.stdout);
@@ -161,7 +142,7 @@ test('a proposal that fails later stops the search and says why: GET /v1/sweeps/
   assert.ok(watched.stdout.includes(`${id} search stopped: ${reason}`), watched.stdout);
   // Markdown escapes the underscores of MAX_EPOCHS; the JSON report carries the reason as it is.
   assert.ok(watched.stdout.includes('> The search stopped: proposal 2 is not a valid run: '), watched.stdout);
-  const report = await cluster.fetchJson<{ sweep: { searchEnded: string | null } }>(
+  const report = await clusterOf().fetchJson<{ sweep: { searchEnded: string | null } }>(
     `/v1/sweeps/${id}/report?format=json`,
   );
   assert.equal(report.body.sweep.searchEnded, `stopped: ${reason}`);
