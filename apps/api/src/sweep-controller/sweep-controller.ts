@@ -6,7 +6,6 @@ import {
   getSweep,
   getSweepSearch,
   listActiveSweepSearches,
-  type MetricColumn,
   type RunHistory,
   recordEarlyStop,
   recordStopTold,
@@ -15,6 +14,7 @@ import {
 } from '@sweeplab/db';
 import {
   createPrng,
+  type MetricName,
   type RunEvent,
   type RunParams,
   runParamsSchema,
@@ -32,7 +32,7 @@ type ControllerContext = Pick<ApiContext, 'db' | 'queue' | 'redis' | 'keys' | 'c
 
 interface SweepPlan {
   config: SweepConfig;
-  metric: MetricColumn;
+  metric: MetricName;
   goal: 'maximize' | 'minimize';
   space: SearchSpace;
 }
@@ -149,7 +149,7 @@ export class SweepController {
     const plan = parsed?.success
       ? {
           config: parsed.data,
-          metric: (sweepMetric(parsed.data)?.name ?? 'val_acc') as MetricColumn,
+          metric: sweepMetric(parsed.data)?.name ?? 'val_acc',
           goal: sweepMetric(parsed.data)?.goal ?? 'maximize',
           space: buildSearchSpace(parsed.data.parameters),
         }
