@@ -3,9 +3,12 @@
 // breadcrumbs and the cancel button.
 import { cancel, reportUrl, weightsUrl } from './api.js';
 import { count, el, nodes } from './dom.js';
+import { RUN_STATUSES, TERMINAL_STATUSES } from './run-status.js';
 
-/** Statuses in which a run can still change (and be cancelled). */
-export const UNFINISHED = new Set(['queued', 'running']);
+/** Statuses in which a run can still change (and be cancelled): those the state machine does not end. */
+export const UNFINISHED = new Set(
+  RUN_STATUSES.filter((s) => !(/** @type {readonly string[]} */ (TERMINAL_STATUSES).includes(s))),
+);
 
 const REPORT_FORMATS = [
   ['html', 'HTML'],
@@ -178,12 +181,15 @@ export function breadcrumbs(...items) {
   );
 }
 
-/** @param {import('./api.js').StatusCounts} counts */
+/** @param {import('./api.js').StatusCounts} counts runs by status, in the state machine's order */
 export function countsText(counts) {
-  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped'])
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
+  const parts = RUN_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(' · ') : 'no runs';
+}
+
+/** @param {import('./api.js').StatusCounts} counts */
+export function finishedCount(counts) {
+  return TERMINAL_STATUSES.reduce((n, s) => n + counts[s], 0);
 }
 
 /** @param {string} message */
