@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sweepLiveView } from '@sweeplab/db';
+import { REPORT_FORMATS } from '@sweeplab/report';
 import { FALLBACK_STYLES, modelCatalogSummary, RUN_STATUSES, TERMINAL_STATUSES } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -61,10 +62,16 @@ export function runStatusModule(): string {
   });
 }
 
+/** The formats the report links offer, in the report package's order. */
+export function reportFormatsModule(): string {
+  return constantsModule('@sweeplab/report (report-formats.ts)', { REPORT_FORMATS });
+}
+
 /** Modules the API writes from shared sources; each has a .d.ts beside the dashboard's files for its types. */
 const GENERATED_MODULES: Record<string, () => string> = {
   '/dashboard/model-catalog.js': modelCatalogModule,
   '/dashboard/run-status.js': runStatusModule,
+  '/dashboard/report-formats.js': reportFormatsModule,
 };
 
 // Same-origin only: the page renders user strings (sweep names, errors) as text, and this makes an

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyRunEvents, createSweep } from '@sweeplab/db';
+import { REPORT_FORMATS } from '@sweeplab/report';
 import {
   FALLBACK_STYLES,
   MODEL_NAMES,
@@ -240,9 +241,16 @@ test('the dashboard draws with the report axis module and the catalog model styl
     for (const m of res.body.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
   }
   assert.ok(
-    seen.has('chart-axes.js') && seen.has('model-catalog.js') && seen.has('run-status.js'),
+    ['chart-axes.js', 'model-catalog.js', 'run-status.js', 'report-formats.js'].every((m) => seen.has(m)),
     [...seen].join(', '),
   );
+});
+
+test('the dashboard is served the report formats of the report package, in its order', async () => {
+  const res = await app.inject({ method: 'GET', url: '/dashboard/report-formats.js' });
+  assert.equal(res.statusCode, 200);
+  const served = await import(`data:text/javascript,${encodeURIComponent(res.body)}`);
+  assert.deepEqual(served.REPORT_FORMATS, REPORT_FORMATS);
 });
 
 test('the dashboard is served the run statuses, in order, and which are final, from the state machine', async () => {
