@@ -57,7 +57,7 @@ test('usage errors exit 2 and say what is wrong', async () => {
     [['run'], /run takes 1 argument/],
     [['runs', '--csv'], /runs does not take --csv/],
     [['runs', '--bogus'], /Unknown option '--bogus'/],
-    [['report', 'swp_x', '--format', 'pdf'], /--format must be one of md, html, csv, json/],
+    [['report', 'swp_x', '--format', 'pdf'], /--format must be one of json, md, csv, html/],
     [['report', 'swp_x', '--open'], /--open needs --out/],
     [['metrics'], /metrics needs --sweep/],
     [['watch', 'swp_x', '--interval', '0'], /--interval must be a whole number/],

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
+import { isReportFormat, REPORT_FORMATS } from '@sweeplab/report/report-formats';
 import { SweeplabApi } from './api-client.ts';
 import { cancel } from './commands/cancel.ts';
 import type { CommandContext } from './commands/context.ts';
 import { metrics } from './commands/metrics.ts';
-import { REPORT_FORMATS, type ReportFormat, report } from './commands/report.ts';
+import { report } from './commands/report.ts';
 import { listRuns, showRun } from './commands/runs.ts';
 import { submitSweep } from './commands/submit-sweep.ts';
 import { listSweeps } from './commands/sweeps.ts';
@@ -110,8 +111,8 @@ export async function main(
       await cancel(ctx, arg);
       return EXIT.ok;
     case 'report': {
-      const format = (values.format ?? (values.open ? 'html' : 'md')) as ReportFormat;
-      if (!REPORT_FORMATS.includes(format)) {
+      const format = values.format ?? (values.open ? 'html' : 'md');
+      if (!isReportFormat(format)) {
         throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')} (got ${values.format})`);
       }
       if (values.open && !values.out)

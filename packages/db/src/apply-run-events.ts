@@ -1,4 +1,10 @@
-import { canTransition, EPOCH_METRIC_FIELDS, type RunEvent, type RunStatus } from '@sweeplab/shared';
+import {
+  attemptAfter,
+  canTransition,
+  EPOCH_METRIC_FIELDS,
+  type RunEvent,
+  type RunStatus,
+} from '@sweeplab/shared';
 import type Database from 'better-sqlite3';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
@@ -92,7 +98,7 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
       result.unknownAt.push(position);
       continue;
     }
-    if (event.attempt < run.attempt) {
+    if (attemptAfter(run, null, event.attempt) === null) {
       result.fenced++;
       continue;
     }
@@ -124,8 +130,9 @@ function applyStarted(
   event: Extract<RunEvent, { type: 'started' }>,
   at: string,
 ): Outcome {
-  // Lower attempts are fenced above, so running→running here is a newer attempt taking over.
-  if (run.status === 'running' && event.attempt === run.attempt) return 'duplicates';
+  // Lower attempts are fenced above, so what the fence refuses here is the running attempt starting
+  // again: a re-delivery. A higher one takes the run over.
+  if (attemptAfter(run, 'running', event.attempt) === null) return 'duplicates';
   if (!canTransition(run.status, 'running')) {
     // A finished run keeps its worker and timings; only the fence moves, so the stray attempt's
     // later events are still recognised as belonging to the newest attempt.

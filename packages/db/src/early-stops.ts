@@ -1,11 +1,8 @@
-import type { RunStatus } from '@sweeplab/shared';
+import { METRIC_NAMES, type MetricName, type RunStatus } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { setRunStatus } from './run-status.ts';
 import type { EarlyStop } from './schema.ts';
 import { isoTimestamp } from './timestamps.ts';
-
-export const METRIC_COLUMNS = ['val_acc', 'val_loss', 'train_loss', 'train_acc'] as const;
-export type MetricColumn = (typeof METRIC_COLUMNS)[number];
 
 export interface RunHistory {
   id: string;
@@ -18,8 +15,8 @@ export interface RunHistory {
 }
 
 /** Every run of a sweep with its metric history: what the hyperband rule and bayes observations read. */
-export function sweepRunHistories(db: Db, sweepId: string, metric: MetricColumn): RunHistory[] {
-  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+export function sweepRunHistories(db: Db, sweepId: string, metric: MetricName): RunHistory[] {
+  if (!METRIC_NAMES.includes(metric)) throw new Error(`unknown metric column ${metric}`);
   const rows = db.$client
     .prepare(
       `SELECT r.*, em.${metric} AS metric_value
@@ -107,10 +104,10 @@ export function sweepsWithRunningRuns(db: Db): string[] {
 export function bestRun(
   db: Db,
   sweepId: string,
-  metric: MetricColumn,
+  metric: MetricName,
   goal: 'maximize' | 'minimize',
 ): { run_id: string; value: number; params: Record<string, unknown> } | null {
-  if (!METRIC_COLUMNS.includes(metric)) throw new Error(`unknown metric column ${metric}`);
+  if (!METRIC_NAMES.includes(metric)) throw new Error(`unknown metric column ${metric}`);
   const row = db.$client
     .prepare(
       `SELECT r.*, em.${metric} AS metric_value FROM epoch_metrics em JOIN runs r ON r.id = em.run_id

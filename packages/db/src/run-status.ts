@@ -1,4 +1,10 @@
-import { canTransition, isTerminal, type RunStatus, statusesThatCanBecome } from '@sweeplab/shared';
+import {
+  attemptAfter,
+  canTransition,
+  isTerminal,
+  type RunStatus,
+  statusesThatCanBecome,
+} from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { isoTimestamp } from './timestamps.ts';
 
@@ -32,13 +38,15 @@ export function setRunStatus(
   if (!canTransition(current.status, to)) return false;
   const at = isoTimestamp(options.at);
   let attempt = current.attempt;
-  // A retry (→queued) and a takeover (running→running) fence off the attempt before them.
-  if (to === 'queued' || (to === 'running' && current.status === 'running')) {
-    if (options.attempt === undefined || options.attempt <= current.attempt) return false;
-    attempt = options.attempt;
-  } else if (to === 'running' && options.attempt !== undefined) {
-    if (options.attempt < current.attempt) return false;
-    attempt = options.attempt;
+  if (to === 'queued' || to === 'running') {
+    // A retry (→queued) and a takeover (running→running) must name the attempt that fences off the one before.
+    if (options.attempt === undefined) {
+      if (to === 'queued' || current.status === 'running') return false;
+    } else {
+      const next = attemptAfter(current, to, options.attempt, to === 'queued');
+      if (next === null) return false;
+      attempt = next;
+    }
   }
   const result = client
     .prepare(

@@ -1,11 +1,17 @@
 import { modelStyle } from '@sweeplab/shared';
-import { linearTicks, logTicks, niceStep } from '@sweeplab/shared/chart-axes';
+import {
+  axisDataAttributes,
+  axisFraction,
+  drawable,
+  epochAxis,
+  valueAxis,
+} from '@sweeplab/shared/chart-axes';
 import { escapeHtml } from './escape.ts';
 
 /**
  * Inline SVG line chart: one line per series (the mean over seeds) with a shaded min–max band and
  * point markers. Written by hand so the HTML report stays one self-contained file with no script.
- * Axis ticks are the dashboard's (`@sweeplab/shared/chart-axes`); a series labelled with a model name
+ * Axes (domain, padding, log scale, ticks) are the dashboard's (`@sweeplab/shared/chart-axes`); a series labelled with a model name
  * takes that model's catalog style, as on the dashboard.
  */
 export interface ChartPoint {
@@ -29,8 +35,8 @@ export interface ChartOptions {
   yScale: 'linear' | 'log';
   /** Formats tick labels (e.g. accuracy fraction → "98%"). */
   formatY: (y: number) => string;
-  /** The x range to show even when data is partial (e.g. 1..planned epochs). */
-  xDomain: [number, number];
+  /** The last planned epoch: the x axis shows 1..this even when data is partial. */
+  plannedEpochs: number;
   /** Upper clamp for linear axes (accuracy cannot exceed 1). */
   yMaxClamp?: number;
   width?: number;
@@ -62,8 +68,7 @@ export function renderLearningCurveSvg(series: ChartSeries[], o: ChartOptions): 
   const margin = { top: 14 + legendRows * 18, right: 16, bottom: 46, left: 62 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const log = o.yScale === 'log';
-  const usable = (v: number) => Number.isFinite(v) && (!log || v > 0);
+  const usable = (v: number) => drawable(v, o.yScale);
   const clean = series.map((s) => ({
     ...s,
     points: s.points
@@ -79,44 +84,29 @@ export function renderLearningCurveSvg(series: ChartSeries[], o: ChartOptions): 
     return `${open}<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" fill="none" stroke="#999"/><text x="${width / 2}" y="${height / 2}" text-anchor="middle" class="axis-label">No data yet</text></svg>`;
   }
 
-  let [x0, x1] = o.xDomain;
-  x0 = Math.min(x0, ...all.map((p) => p.x));
-  x1 = Math.max(x1, ...all.map((p) => p.x));
-  if (x1 - x0 < 1) {
-    // A single epoch: centre it instead of dividing by a zero-width domain.
-    x0 -= 0.5;
-    x1 += 0.5;
-  }
-  let y0 = Math.min(...all.map((p) => p.min));
-  let y1 = Math.max(...all.map((p) => p.max));
-  if (log) {
-    y0 = 10 ** (Math.floor(Math.log10(Math.min(...all.map((p) => p.min))) * 2) / 2);
-    y1 = 10 ** (Math.ceil(Math.log10(y1) * 2) / 2);
-    if (y1 / y0 < 10) y0 = y1 / 10;
-  } else {
-    const pad = Math.max((y1 - y0) * 0.08, 0.002);
-    const step = niceStep(y1 - y0 + 2 * pad, 5);
-    y0 = Math.floor((y0 - pad) / step) * step;
-    y1 = Math.ceil((y1 + pad) / step) * step;
-    if (o.yMaxClamp !== undefined) y1 = Math.min(y1, o.yMaxClamp);
-    if (y1 <= y0) y0 = y1 - step;
-  }
-  const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
-  const sy = log
-    ? (y: number) =>
-        margin.top + plotH - ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * plotH
-    : (y: number) => margin.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
+  const xAxis = epochAxis(
+    all.map((p) => p.x),
+    o.plannedEpochs,
+  );
+  const yAxis = valueAxis(
+    all.flatMap((p) => [p.min, p.max]),
+    o.yScale,
+    o.yMaxClamp,
+  );
+  const sx = (x: number) => margin.left + axisFraction(xAxis, x) * plotW;
+  const sy = (y: number) => margin.top + (1 - axisFraction(yAxis, y)) * plotH;
 
   const parts: string[] = [open];
-  const xTicks = linearTicks(Math.ceil(x0), Math.floor(x1), 6).filter((t) => Number.isInteger(t));
-  const yTicks = log ? logTicks(y0, y1) : linearTicks(y0, y1, 5);
+  const xTicks = xAxis.ticks;
+  const yTicks = yAxis.ticks;
 
   parts.push('<g class="grid">');
   for (const t of yTicks)
     parts.push(
       `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${fmt(sy(t))}" y2="${fmt(sy(t))}"/>`,
     );
-  parts.push('</g><g class="axis">');
+  const domains = Object.entries(axisDataAttributes(xAxis, yAxis)).map(([k, v]) => `${k}="${v}"`);
+  parts.push(`</g><g class="axis" ${domains.join(' ')}>`);
   parts.push(
     `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${margin.top + plotH}" y2="${margin.top + plotH}"/>`,
   );

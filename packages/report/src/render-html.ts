@@ -157,7 +157,6 @@ function renderGroup(
   out.push(`<p class="condition">${h(describeCondition(c))}</p>`);
 
   // Learning curves first, as a results section would: they carry the whole trajectory.
-  const planned: [number, number] = [1, c.epochs];
   const running = group.curves.reduce((sum, curve) => sum + curve.runningRuns, 0);
   const partial =
     running > 0
@@ -188,7 +187,7 @@ function renderGroup(
       yLabel: 'training loss (log scale)',
       yScale: 'log',
       formatY: (y) => String(Number(y.toPrecision(2))),
-      xDomain: planned,
+      plannedEpochs: c.epochs,
     })}<figcaption><b>Figure ${counter.figure}.</b> Training loss (epoch mean, log scale): mean over seeds, band = min–max over seeds (${h(nText)}).${h(partial)}</figcaption></figure>`,
   );
   counter.figure += 1;
@@ -201,7 +200,7 @@ function renderGroup(
       yLabel: 'validation accuracy (%)',
       yScale: 'linear',
       formatY: (y) => `${Number((y * 100).toPrecision(4))}`,
-      xDomain: planned,
+      plannedEpochs: c.epochs,
       yMaxClamp: 1,
     })}<figcaption><b>Figure ${counter.figure}.</b> Validation accuracy: mean over seeds, band = min–max over seeds.${h(partial)}</figcaption></figure>`,
   );

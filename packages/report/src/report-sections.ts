@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from '@sweeplab/shared';
 import type { ConditionGroup, ModelSummary, Report } from './report.ts';
 
 /**
@@ -15,9 +16,7 @@ export function modelLabel(m: ModelSummary): string {
 
 export function progressSentence(report: Report): string {
   const p = report.progress;
-  const parts = (['completed', 'running', 'queued', 'failed', 'cancelled', 'stopped'] as const)
-    .filter((s) => p[s] > 0)
-    .map((s) => `${p[s]} ${s}`);
+  const parts = RUN_STATUSES.filter((s) => p[s] > 0).map((s) => `${p[s]} ${s}`);
   const runs = `${p.total} run${p.total === 1 ? '' : 's'}`;
   return parts.length === 0 ? `${runs}.` : `${runs}: ${parts.join(', ')}.`;
 }

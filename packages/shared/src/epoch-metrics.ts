@@ -23,6 +23,18 @@ export const EPOCH_METRIC_FIELDS = Object.keys(EpochMetrics.shape).filter((f) =>
   'epoch'
 >[];
 export type EpochMetricField = (typeof EPOCH_METRIC_FIELDS)[number];
+
+/**
+ * The metrics a sweep can optimise and hyperband can judge: metric columns, so the database reads them
+ * by name (`epoch_metrics.<name>`) without a second list.
+ */
+export const METRIC_NAMES = [
+  'val_acc',
+  'val_loss',
+  'train_loss',
+  'train_acc',
+] as const satisfies readonly EpochMetricField[];
+export type MetricName = (typeof METRIC_NAMES)[number];
 /** An epoch's measured values as a database row holds them: a metric an older worker did not send is null. */
 export type EpochMetricValues = {
   [K in EpochMetricField]-?: undefined extends EpochMetrics[K]

@@ -54,3 +54,22 @@ export function canTransition(from: RunStatus, to: RunStatus): boolean {
 export function statusesThatCanBecome(to: RunStatus): RunStatus[] {
   return RUN_STATUSES.filter((from) => canTransition(from, to));
 }
+
+/**
+ * The attempt fence described above, written once for the API's status changes and the ingestion of
+ * worker events. `attempt` is the attempt a change comes from (an event) or hands the run to (a retry
+ * the API schedules: `handover`). Returns the run's attempt after the change, or null when the change
+ * is fenced off: anything from a lower attempt, and a takeover (running→running) or handover that is
+ * not from a higher one. `to` is null for a change that moves no status (an epoch row).
+ */
+export function attemptAfter(
+  run: { status: RunStatus; attempt: number },
+  to: RunStatus | null,
+  attempt: number,
+  handover = false,
+): number | null {
+  if (attempt < run.attempt) return null;
+  const takeover = to === 'running' && run.status === 'running';
+  if ((takeover || handover) && attempt === run.attempt) return null;
+  return attempt;
+}

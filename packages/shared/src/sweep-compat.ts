@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METRIC_NAMES, type MetricName } from './epoch-metrics.ts';
 import { RUN_PARAM_FIELDS, type RunParams } from './run-params.ts';
 import type { ParameterSpec } from './sweep-distributions.ts';
 
@@ -20,9 +21,6 @@ export function runParameterName(name: string): SweepParameterName | undefined {
   if ((SWEEP_PARAMETER_NAMES as readonly string[]).includes(name)) return name as SweepParameterName;
   return PARAMETER_ALIASES[name];
 }
-
-export const METRIC_NAMES = ['val_acc', 'val_loss', 'train_loss', 'train_acc'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** A sweep's metric once resolved: our name and a goal (what is stored and what jobs carry). */
 export const ResolvedMetric = z

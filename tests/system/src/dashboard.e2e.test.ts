@@ -104,6 +104,21 @@ async function screenshot(page: Page, name: string, docsName?: string): Promise<
   }
 }
 
+/** Each learning-curve chart on a page: its title, axis domains and tick labels (as both renderers write them). */
+function chartAxes(page: Page) {
+  return page.locator('svg[role="img"]').evaluateAll((svgs) =>
+    svgs.map((svg) => {
+      const axis = svg.querySelector('g.axis');
+      return {
+        title: svg.querySelector('title')?.textContent ?? '',
+        x: axis?.getAttribute('data-x-domain'),
+        y: axis?.getAttribute('data-y-domain'),
+        ticks: [...(axis?.querySelectorAll('text:not(.axis-label)') ?? [])].map((t) => t.textContent),
+      };
+    }),
+  );
+}
+
 const epochOf = (text: string | null) => Number(/^(\d+) \//.exec(text ?? '')?.[1] ?? Number.NaN);
 
 test('the dashboard follows a running sweep live, opens a run, cancels one and links the HTML report', async () => {
@@ -238,6 +253,15 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
   await report.waitForLoadState('load');
   assert.equal(await report.locator('h1').textContent(), SWEEP_NAME);
   assert.match((await report.locator('body').textContent()) ?? '', /823,746/);
+  // One data set drawn by both: every run's curve on the sweep page, the mean and min–max band over
+  // seeds in the report. The values span the same range, so the axes must be the same.
+  const [dashboardCharts, reportCharts] = [await chartAxes(page), await chartAxes(report)];
+  for (const quantity of ['accuracy', 'loss']) {
+    const drawn = dashboardCharts.find((c) => c.title.toLowerCase().includes(quantity));
+    const reported = reportCharts.find((c) => c.title.toLowerCase().includes(quantity));
+    assert.ok(drawn?.y && reported, `a ${quantity} chart on the sweep page and in the report`);
+    assert.deepEqual({ ...drawn, title: quantity }, { ...reported, title: quantity });
+  }
   // docs/report-screenshot.png shows a real training sweep (npm run demo), not this synthetic one.
   await screenshot(report, 'report.png');
 

@@ -4,10 +4,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { closeDatabase, type Db, listSweeps, openDatabase } from '@sweeplab/db';
+import { REPORT_FORMATS, renderReport } from '@sweeplab/report';
 import { resolveUserPath } from '@sweeplab/shared';
 import { z } from 'zod';
 import { loadReportInput } from '../load-report-input.ts';
-import { ReportFormat, renderReport } from '../routes/report-routes.ts';
 import { SweepIdParams } from '../routes/sweep-routes.ts';
 
 const USAGE = `usage: npm run report -- [<sweep-id>] [--format md|html|csv|json] [--out <file>] [--database <path>]
@@ -20,7 +20,7 @@ class UsageError extends Error {}
 
 const Options = z.object({
   sweepId: SweepIdParams.shape.id.optional(),
-  format: ReportFormat.default('md'),
+  format: z.enum(REPORT_FORMATS).default('md'),
   out: z.string().min(1).optional(),
   database: z.string().min(1),
 });

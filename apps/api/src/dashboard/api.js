@@ -5,117 +5,22 @@
 const TOKEN_KEY = 'sweeplab.apiToken';
 
 /**
- * @typedef {Record<'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped', number>} StatusCounts
+ * Response types, from their one source: the OpenAPI client generated from the server's schemas
+ * (apps/cli/src/api-schema.ts), and for the two answers that document leaves open (the live view and
+ * the artifact list) the database read models the API sends as they are.
  *
- * @typedef {object} Sweep
- * @property {string} id
- * @property {string} name
- * @property {string} method
- * @property {string} created_at
- * @property {string | null} metric_name
- * @property {string | null} metric_goal
- * @property {number} total_runs
- * @property {StatusCounts} counts
- * @property {{ status: string, reason: string | null } | null} search bayes and open-ended random sweeps: why the search ended (null reason at its run_cap)
- *
- * @typedef {object} LiveRun one run of GET /v1/sweeps/:id/live
- * @property {string} id
- * @property {string} model
- * @property {number} lr
- * @property {number} seed
- * @property {number} epochs
- * @property {string} status
- * @property {string | null} worker
- * @property {number | null} final_epoch
- * @property {number | null} final_val_acc
- * @property {number | null} final_train_loss
- * @property {number | null} best_val_acc
- * @property {number | null} best_epoch
- * @property {{ band: number, value: number, threshold: number } | null} early_stop why hyperband stopped it
- *
- * @typedef {{ epoch: number[], train_loss: number[], val_loss: number[], val_acc: number[] }} Curve
- *
- * @typedef {object} SweepLiveView
- * @property {Sweep} sweep
- * @property {LiveRun[]} runs
- * @property {Record<string, Curve> | null} curves
- * @property {string | null} curves_omitted
- * @property {BestWeights | null} best_weights
- *
- * @typedef {object} BestWeights the sweep's best kept weights (by its metric)
- * @property {string} run_id
- * @property {string} kind
- * @property {number} epoch
- * @property {string} metric_name
- * @property {number} metric_value
- *
- * @typedef {object} Artifact one artifact of GET /v1/runs/:id/artifacts
- * @property {string} kind
- * @property {number} epoch
- * @property {string} metric_name
- * @property {number} metric_value
- * @property {number} bytes
- * @property {string} sha256
- *
- * @typedef {object} ArtifactDisk kept weights on disk (GET /v1/workers)
- * @property {number} files
- * @property {number} bytes
- * @property {number} rows
- * @property {string} keep
- *
- * @typedef {object} EpochRow
- * @property {number} epoch
- * @property {number} attempt
- * @property {number} train_loss
- * @property {number} train_acc
- * @property {number} val_loss
- * @property {number} val_acc
- * @property {number} epoch_seconds
- * @property {number} images_per_second
- *
- * @typedef {object} Run GET /v1/runs/:id
- * @property {string} id
- * @property {string | null} sweep_id
- * @property {string} model
- * @property {string} dataset
- * @property {number} lr
- * @property {number} epochs
- * @property {number} batch_size
- * @property {number} momentum
- * @property {number} seed
- * @property {number | null} train_subset
- * @property {number | null} val_subset
- * @property {string} optimizer
- * @property {boolean} nesterov
- * @property {number} weight_decay
- * @property {string} lr_schedule
- * @property {number | null} lr_step_epochs
- * @property {number} lr_gamma
- * @property {number} warmup_epochs
- * @property {number} depth
- * @property {string} status
- * @property {number} attempt
- * @property {string | null} worker
- * @property {string | null} backend
- * @property {string | null} device
- * @property {string | null} tfjs_version
- * @property {number | null} resumed_from_epoch
- * @property {string | null} error
- * @property {string} queued_at
- * @property {string | null} started_at
- * @property {string | null} finished_at
- * @property {EpochRow[]} metrics
- *
- * @typedef {object} Worker one worker of GET /v1/workers
- * @property {string} worker_id
- * @property {string} host
- * @property {number} pid
- * @property {string | null} backend
- * @property {string[]} slots
- * @property {string[]} running_runs
- * @property {number} images_per_second
- * @property {number} started_at
- * @property {number} last_heartbeat
+ * @typedef {import('../../../cli/src/api-schema.ts').components['schemas']} Schemas
+ * @typedef {Schemas['Sweep']} Sweep
+ * @typedef {Schemas['RunStatusCounts']} StatusCounts runs by status, every status present
+ * @typedef {Schemas['RunWithMetrics']} Run GET /v1/runs/:id
+ * @typedef {Schemas['EpochMetrics']} EpochRow
+ * @typedef {Schemas['Worker']} Worker one worker of GET /v1/workers
+ * @typedef {Schemas['WorkerList']['artifacts']} ArtifactDisk kept weights on disk (GET /v1/workers)
+ * @typedef {NonNullable<ReturnType<typeof import('@sweeplab/db').sweepLiveView>>} SweepLiveView
+ * @typedef {SweepLiveView['runs'][number]} LiveRun one run of GET /v1/sweeps/:id/live
+ * @typedef {NonNullable<SweepLiveView['curves']>[string]} Curve
+ * @typedef {NonNullable<SweepLiveView['best_weights']>} BestWeights the sweep's best kept weights (by its metric)
+ * @typedef {import('@sweeplab/db').Artifact} Artifact one artifact of GET /v1/runs/:id/artifacts
  */
 
 /** An answer other than 2xx; `status` tells the router a 404 (page not found) from a hiccup. */

@@ -1,8 +1,10 @@
+// @ts-check
 // Small SVG line charts for learning curves: no library, redrawn whole on every poll (they hold no
 // focus, so replacing them is free for keyboard users).
-// Axis ticks come from the module the HTML report uses (@sweeplab/shared/chart-axes) and model
-// styles from the model catalog; the API serves both under /dashboard/.
-import { linearTicks, logTicks } from './chart-axes.js';
+// The axes (domain, padding, log scale, ticks) come from the module the HTML report uses
+// (@sweeplab/shared/chart-axes) and model styles from the model catalog; the API serves both under
+// /dashboard/.
+import { axisDataAttributes, axisFraction, drawable, epochAxis, valueAxis } from './chart-axes.js';
 import { el, svgEl } from './dom.js';
 import { FALLBACK_STYLES, MODEL_STYLES } from './model-catalog.js';
 
@@ -10,49 +12,62 @@ const W = 560;
 const H = 270;
 const M = { l: 58, r: 16, t: 12, b: 42 };
 
+/**
+ * @typedef {{ label: string, color: string, dash: string | null | undefined }} LegendEntry
+ * @typedef {LegendEntry & { points: number[][] }} Series points are [epoch, value] pairs
+ * @typedef {object} LineChartOptions
+ * @property {string} title
+ * @property {string} description
+ * @property {string} xLabel
+ * @property {string} yLabel
+ * @property {number} xMax the last planned epoch
+ * @property {'linear' | 'log'} yScale
+ * @property {(y: number) => string} formatY
+ * @property {number} [yMax] upper clamp of a linear axis (accuracy cannot exceed 1)
+ * @property {Series[]} series
+ * @property {LegendEntry[]} legend
+ */
+
+/**
+ * @param {string} model
+ * @param {number} [index] which fallback style a model outside the catalog gets
+ */
 export function modelStyle(model, index = 0) {
   return MODEL_STYLES[model] ?? FALLBACK_STYLES[index % FALLBACK_STYLES.length];
 }
 
 let chartCount = 0;
 
-/**
- * options: { title, description, xLabel, yLabel, xMax, yScale: 'linear' | 'log', formatY, yMax?,
- *   series: [{ label, color, dash, points: [[x, y], ...] }], legend: [{ label, color, dash }] }
- */
+/** @param {LineChartOptions} options */
 export function lineChart(options) {
   const id = `chart-${++chartCount}`;
-  const log = options.yScale === 'log';
-  const usable = (y) => Number.isFinite(y) && (!log || y > 0);
-  const ys = options.series.flatMap((s) => s.points.map((p) => p[1]).filter(usable));
+  /** @param {number[]} p an [epoch, value] pair */
+  const usable = (p) => drawable(p[1], options.yScale);
+  const points = options.series.flatMap((s) => s.points.filter(usable));
   const figure = el('figure', { class: 'chart' });
   const caption = el('figcaption', {}, options.title);
-  if (ys.length === 0) {
+  if (points.length === 0) {
     figure.append(caption, el('p', { class: 'chart-empty' }, 'No epochs recorded yet.'));
     return figure;
   }
 
-  const xMax = Math.max(2, options.xMax);
-  let yLo = Math.min(...ys);
-  let yHi = Math.max(...ys);
-  if (log) {
-    yLo /= 1.25;
-    yHi *= 1.25;
-  } else {
-    const pad = (yHi - yLo || Math.abs(yHi) * 0.02 || 0.01) * 0.08;
-    yLo = Math.max(0, yLo - pad);
-    yHi = options.yMax === undefined ? yHi + pad : Math.min(options.yMax, yHi + pad);
-    if (yHi <= yLo) yHi = yLo + 0.01;
-  }
+  const xAxis = epochAxis(
+    points.map((p) => p[0]),
+    options.xMax,
+  );
+  const yAxis = valueAxis(
+    points.map((p) => p[1]),
+    options.yScale,
+    options.yMax,
+  );
   const plotW = W - M.l - M.r;
   const plotH = H - M.t - M.b;
-  const sx = (x) => M.l + ((x - 1) / (xMax - 1)) * plotW;
-  const sy = log
-    ? (y) => M.t + (1 - (Math.log(y) - Math.log(yLo)) / (Math.log(yHi) - Math.log(yLo))) * plotH
-    : (y) => M.t + (1 - (y - yLo) / (yHi - yLo)) * plotH;
-
-  const xTicks = linearTicks(1, xMax, Math.min(8, xMax - 1)).filter((x) => Number.isInteger(x));
-  const yTicks = log ? logTicks(yLo, yHi) : linearTicks(yLo, yHi, 5);
+  /** @param {number} x */
+  const sx = (x) => M.l + axisFraction(xAxis, x) * plotW;
+  /** @param {number} y */
+  const sy = (y) => M.t + (1 - axisFraction(yAxis, y)) * plotH;
+  const xTicks = xAxis.ticks;
+  const yTicks = yAxis.ticks;
 
   const grid = svgEl(
     'g',
@@ -61,7 +76,7 @@ export function lineChart(options) {
   );
   const axes = svgEl(
     'g',
-    { class: 'axis', 'aria-hidden': 'true' },
+    { class: 'axis', 'aria-hidden': 'true', ...axisDataAttributes(xAxis, yAxis) },
     svgEl('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b }),
     svgEl('line', { x1: M.l, x2: M.l, y1: M.t, y2: H - M.b }),
     xTicks.map((x) =>
@@ -101,14 +116,14 @@ export function lineChart(options) {
     'g',
     { class: 'lines', 'aria-hidden': 'true' },
     options.series.map((s) => {
-      const points = s.points.filter((p) => usable(p[1]) && p[0] <= xMax);
-      if (points.length === 0) return null;
-      const last = points[points.length - 1];
+      const drawn = s.points.filter(usable);
+      const last = drawn.at(-1);
+      if (!last) return null;
       return svgEl(
         'g',
         {},
         svgEl('polyline', {
-          points: points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' '),
+          points: drawn.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' '),
           stroke: s.color,
           'stroke-dasharray': s.dash,
           fill: 'none',

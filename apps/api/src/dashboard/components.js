@@ -3,16 +3,16 @@
 // breadcrumbs and the cancel button.
 import { cancel, reportUrl, weightsUrl } from './api.js';
 import { count, el, nodes } from './dom.js';
+import { REPORT_FORMATS } from './report-formats.js';
+import { RUN_STATUSES, TERMINAL_STATUSES } from './run-status.js';
 
-/** Statuses in which a run can still change (and be cancelled). */
-export const UNFINISHED = new Set(['queued', 'running']);
+/** Statuses in which a run can still change (and be cancelled): those the state machine does not end. */
+export const UNFINISHED = new Set(
+  RUN_STATUSES.filter((s) => !(/** @type {readonly string[]} */ (TERMINAL_STATUSES).includes(s))),
+);
 
-const REPORT_FORMATS = [
-  ['html', 'HTML'],
-  ['md', 'Markdown'],
-  ['csv', 'CSV'],
-  ['json', 'JSON'],
-];
+/** @type {Record<import('./report-formats.js').ReportFormat, string>} a label for every format */
+const REPORT_FORMAT_LABELS = { json: 'JSON', md: 'Markdown', csv: 'CSV', html: 'HTML' };
 
 /**
  * An element of index.html that the dashboard cannot work without.
@@ -100,7 +100,7 @@ export function reportLinks(sweepId) {
   return el(
     'ul',
     { class: 'inline-links', 'aria-label': 'Report formats' },
-    REPORT_FORMATS.map(([format = '', label]) =>
+    REPORT_FORMATS.map((format) =>
       el(
         'li',
         {},
@@ -112,7 +112,7 @@ export function reportLinks(sweepId) {
             target: format === 'html' ? '_blank' : null,
             rel: format === 'html' ? 'noopener' : null,
           },
-          label,
+          REPORT_FORMAT_LABELS[format],
         ),
       ),
     ),
@@ -178,12 +178,15 @@ export function breadcrumbs(...items) {
   );
 }
 
-/** @param {import('./api.js').StatusCounts} counts */
+/** @param {import('./api.js').StatusCounts} counts runs by status, in the state machine's order */
 export function countsText(counts) {
-  const parts = /** @type {const} */ (['running', 'queued', 'completed', 'failed', 'cancelled', 'stopped'])
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
+  const parts = RUN_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(' · ') : 'no runs';
+}
+
+/** @param {import('./api.js').StatusCounts} counts */
+export function finishedCount(counts) {
+  return TERMINAL_STATUSES.reduce((n, s) => n + counts[s], 0);
 }
 
 /** @param {string} message */

@@ -1,6 +1,6 @@
 // @ts-check
 import { fetchSweeps, reportUrl } from './api.js';
-import { countsText, heading, main, sweepHref } from './components.js';
+import { countsText, finishedCount, heading, main, sweepHref } from './components.js';
 import { dateTime, el, keyedTable, nodes } from './dom.js';
 
 /** @typedef {import('./api.js').Sweep} Sweep */
@@ -34,7 +34,7 @@ export function sweepsPage() {
           nodes(
             el('progress', {
               max: s.total_runs || 1,
-              value: s.counts.completed + s.counts.failed + s.counts.cancelled + (s.counts.stopped ?? 0),
+              value: finishedCount(s.counts),
               'aria-label': `${s.name}: runs finished`,
             }),
             ' ',

@@ -6,13 +6,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyRunEvents, createSweep } from '@sweeplab/db';
+import { REPORT_FORMATS } from '@sweeplab/report';
 import {
   FALLBACK_STYLES,
   MODEL_NAMES,
   modelStyle,
   REFERENCE_RECIPE,
+  RUN_STATUSES,
   type RunEvent,
   type RunParams,
+  type RunStatus,
+  statusesThatCanBecome,
+  TERMINAL_STATUSES,
 } from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import type { FastifyInstance } from 'fastify';
@@ -235,7 +240,31 @@ test('the dashboard draws with the report axis module and the catalog model styl
     assert.equal(res.statusCode, 200, `/dashboard/${file}`);
     for (const m of res.body.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
   }
-  assert.ok(seen.has('chart-axes.js') && seen.has('model-catalog.js'), [...seen].join(', '));
+  assert.ok(
+    ['chart-axes.js', 'model-catalog.js', 'run-status.js', 'report-formats.js'].every((m) => seen.has(m)),
+    [...seen].join(', '),
+  );
+});
+
+test('the dashboard is served the report formats of the report package, in its order', async () => {
+  const res = await app.inject({ method: 'GET', url: '/dashboard/report-formats.js' });
+  assert.equal(res.statusCode, 200);
+  const served = await import(`data:text/javascript,${encodeURIComponent(res.body)}`);
+  assert.deepEqual(served.REPORT_FORMATS, REPORT_FORMATS);
+});
+
+test('the dashboard is served the run statuses, in order, and which are final, from the state machine', async () => {
+  const res = await app.inject({ method: 'GET', url: '/dashboard/run-status.js' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['content-type'] as string, /^text\/javascript/);
+  const served = await import(`data:text/javascript,${encodeURIComponent(res.body)}`);
+  assert.deepEqual(served.RUN_STATUSES, RUN_STATUSES);
+  assert.deepEqual(served.TERMINAL_STATUSES, TERMINAL_STATUSES);
+  assert.deepEqual(
+    served.RUN_STATUSES.filter((s: RunStatus) => !served.TERMINAL_STATUSES.includes(s)),
+    statusesThatCanBecome('cancelled'),
+    'the statuses the dashboard offers a cancel for are those the state machine can cancel',
+  );
 });
 
 test('the live view has every run with its latest epoch and curve, and answers 304 when unchanged', async () => {

@@ -1,4 +1,4 @@
-import { buildReport, type ReportInput, renderCsv, renderHtml, renderMarkdown } from '@sweeplab/report';
+import { REPORT_FORMATS, renderReport } from '@sweeplab/report';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
@@ -6,35 +6,7 @@ import { ApiError } from '../errors.ts';
 import { loadReportInput } from '../load-report-input.ts';
 import { SweepIdParams } from './sweep-routes.ts';
 
-export const REPORT_FORMATS = ['json', 'md', 'csv', 'html'] as const;
-export const ReportFormat = z.enum(REPORT_FORMATS);
-export type ReportFormat = z.infer<typeof ReportFormat>;
-
-const CONTENT_TYPES: Record<ReportFormat, string> = {
-  json: 'application/json; charset=utf-8',
-  md: 'text/markdown; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-};
-
-/** The report in one format, as the bytes the endpoint serves and the CLI prints. */
-export function renderReport(
-  input: ReportInput,
-  format: ReportFormat,
-): { contentType: string; body: string } {
-  const report = buildReport(input);
-  const body =
-    format === 'md'
-      ? renderMarkdown(report)
-      : format === 'csv'
-        ? renderCsv(report)
-        : format === 'html'
-          ? renderHtml(report)
-          : `${JSON.stringify(report, null, 2)}\n`;
-  return { contentType: CONTENT_TYPES[format], body };
-}
-
-const ReportQuery = z.object({ format: ReportFormat.default('json') }).strict();
+const ReportQuery = z.object({ format: z.enum(REPORT_FORMATS).default('json') }).strict();
 
 export function reportRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {

@@ -1,6 +1,6 @@
-import type { MetricColumn } from '@sweeplab/db';
 import {
   createPrng,
+  type MetricName,
   type RunParams,
   type SweepConfig,
   sampleParameters,
@@ -18,7 +18,7 @@ import { buildSearchSpace, decodePoint, encodeParams, type Point, type SearchSpa
 /** What the controller needs to judge and propose for one sweep, derived once from its config. */
 export interface SearchPlan {
   config: SweepConfig;
-  metric: MetricColumn;
+  metric: MetricName;
   goal: 'maximize' | 'minimize';
   runSpecs: BuiltInRunSpecs;
   /**
@@ -37,7 +37,7 @@ export function searchPlan(config: SweepConfig): SearchPlan {
   const runSpecs = resolveBuiltInRunSpecs(config.parameters);
   return {
     config,
-    metric: (resolved?.name ?? 'val_acc') as MetricColumn,
+    metric: resolved?.name ?? 'val_acc',
     goal: resolved?.goal ?? 'maximize',
     runSpecs,
     space: config.method === 'bayes' ? buildSearchSpace(runSpecs.specs) : EMPTY_SPACE,

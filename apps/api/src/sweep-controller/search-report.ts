@@ -4,7 +4,6 @@ import {
   getSweep,
   getSweepSearch,
   listEarlyStops,
-  type MetricColumn,
   maxEpochs,
   sweepRunHistories,
 } from '@sweeplab/db';
@@ -25,7 +24,7 @@ export function describeSearch(db: Db, sweepId: string) {
   const config = parsed.data;
   // Resolved: a W&B alias (validation_loss) reads as ours, and a missing goal follows the metric.
   const resolved = sweepMetric(config);
-  const metric = (resolved?.name ?? 'val_acc') as MetricColumn;
+  const metric = resolved?.name ?? 'val_acc';
   const goal = resolved?.goal ?? 'maximize';
   const stops = listEarlyStops(db, sweepId);
   const state = getSweepSearch(db, sweepId);

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { ReportFormat } from '@sweeplab/report/report-formats';
 import type { CommandContext } from './context.ts';
-
-export const REPORT_FORMATS = ['md', 'html', 'csv', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Prints the sweep's comparison report, or writes it to --out; --open shows the file in a browser. */
 export async function report(

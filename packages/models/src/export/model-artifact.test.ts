@@ -13,7 +13,7 @@ import { trainRun } from '../training/train-run.ts';
 import { checkpointToSafetensors, safetensorsToWeights } from './model-artifact.ts';
 import { perturbedArtifact } from './perturbed-artifact.ts';
 import { fromPytorchStateDict, toPytorchStateDict } from './pytorch-state-dict.ts';
-import { decodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 
 before(async () => {
   await initBackend('wasm');
@@ -184,4 +184,15 @@ test('a depth-2 artifact predicts through the depth-2 network, and never silentl
     /plain at depth 1 has no layer for weights block1_2\.conv1\.kernel/,
   );
   tf.dispose([batch.images, batch.oneHot]);
+});
+
+test('an artifact naming a model the catalog does not know is refused, prototype names included', () => {
+  for (const model of ['vgg', 'toString', '__proto__', '']) {
+    const bytes = encodeSafetensors({ tensors: [], metadata: { model } });
+    assert.throws(() => safetensorsToWeights(bytes), /names no known model/, model);
+  }
+  assert.throws(
+    () => safetensorsToWeights(encodeSafetensors({ tensors: [], metadata: {} })),
+    /no known model/,
+  );
 });

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, type ModelName } from '@sweeplab/shared';
+import { isModelName, MAX_DEPTH, type ModelName } from '@sweeplab/shared';
 import type { NamedArray } from '../models/model-weights.ts';
 import { decodeCheckpoint } from '../training/checkpoint.ts';
 import { fromPytorchStateDict, toPytorchStateDict } from './pytorch-state-dict.ts';
@@ -44,7 +44,7 @@ export function safetensorsToWeights(bytes: Uint8Array): {
 } {
   const { tensors, metadata } = decodeSafetensors(bytes);
   const model = metadata.model;
-  if (model !== 'resnet' && model !== 'plain' && model !== 'cnn') {
+  if (model === undefined || !isModelName(model)) {
     throw new SafetensorsError(`safetensors metadata names no known model (model=${JSON.stringify(model)})`);
   }
   let depth: unknown = 1;
