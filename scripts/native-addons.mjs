@@ -60,11 +60,11 @@ for (const dir of JSON.parse(process.argv[1])) {
       catch (err) { if (!/did not self-register/.test(err.message)) throw err; }
     }
     out[dir] = null;
-  } catch (err) { out[dir] = String(err.message).split('\\n')[0]; }
+  } catch (err) { out[dir] = String(err.message).replace(/\\s+/g, ' ').replace(/ Please try.*/, '').slice(0, 300); }
 }
 console.log(JSON.stringify(out));`;
 
-/** Each addon that `node` cannot load, with the loader's first error line: [{ ...addon, error }]. */
+/** Each addon that `node` cannot load, with the loader's error (300 characters): [{ ...addon, error }]. */
 export function unloadableAddons(node, addons) {
   if (addons.length === 0) return [];
   const r = spawnSync(node, ['-e', PROBE, JSON.stringify(addons.map((a) => a.dir))], {

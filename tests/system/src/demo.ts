@@ -133,6 +133,7 @@ async function main() {
 
     const started = Date.now();
     const seen = new Map<string, string>();
+    let runs: RunRow[] = [];
     for (;;) {
       const { body } = await cluster.fetchJson<{ counts: Record<string, number>; runs: RunRow[] }>(
         `/v1/sweeps/${sweepId}`,
@@ -151,6 +152,7 @@ async function main() {
           console.log(`  [${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}`);
         }
       }
+      runs = body.runs;
       const c = body.counts;
       if ((c.queued ?? 0) + (c.running ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 2000));
@@ -177,11 +179,19 @@ async function main() {
     console.log(
       `• Metrics table: sqlite3 ${join(dataDir, 'orchestrator.db')}  or  ${cluster.url}/v1/metrics?sweep_id=${sweepId}&format=csv`,
     );
+    console.log(`• ${runs.length} runs in ${Math.round((Date.now() - started) / 1000)} s`);
+    const unfinished = runs.filter((r) => r.status !== 'completed');
+    if (unfinished.length > 0) {
+      console.error(`✗ ${unfinished.length} of ${runs.length} runs did not complete:`);
+      for (const r of unfinished)
+        console.error(`  ${r.id} (${r.model}, seed ${r.seed}): ${r.status} ${r.error ?? ''}`);
+      console.error(`  logs: ${join(dataDir, 'logs')}`);
+    }
     if (flags.keep) {
       console.log('• --keep: the API and workers keep running; Ctrl-C stops them.');
       return;
     }
-    await stop(0);
+    await stop(unfinished.length > 0 ? 1 : 0);
   } catch (err) {
     console.error(`✗ demo failed: ${(err as Error).message}`);
     console.error(`  logs: ${join(dataDir, 'logs')}`);
