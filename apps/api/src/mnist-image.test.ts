@@ -69,29 +69,27 @@ test('a thin upright stroke stays thin: the longer side becomes 19, the other ke
 });
 
 test('the same digit anywhere, at any size, on any paper, gives nearly the same 28×28 input', () => {
-  // An "L": a stroke down and one across, drawn at two sizes and places, dark on light and light on dark.
-  const small = decodeMnistImage(
-    pngWith(
-      64,
-      64,
-      [
-        [5, 3, 4, 30],
-        [5, 29, 16, 4],
-      ],
-      { paper: 230, ink: 40 },
-    ),
-  );
-  const large = decodeMnistImage(
-    pngWith(
-      400,
-      250,
-      [
-        [300, 100, 16, 120],
-        [300, 204, 64, 16],
-      ],
-      { paper: 0, ink: 255 },
-    ),
-  );
+  // An "L": a stroke down (u wide, 7.5u long) and one across (4u), drawn at two sizes and places, dark
+  // on light and light on dark.
+  const letterL = (
+    size: [number, number],
+    x: number,
+    y: number,
+    u: number,
+    colours: { paper: number; ink: number },
+  ) =>
+    decodeMnistImage(
+      pngWith(
+        ...size,
+        [
+          [x, y, u, 7.5 * u],
+          [x, y + 6.5 * u, 4 * u, u],
+        ],
+        colours,
+      ),
+    );
+  const small = letterL([64, 64], 5, 3, 4, { paper: 230, ink: 40 });
+  const large = letterL([400, 250], 300, 100, 16, { paper: 0, ink: 255 });
   assert.equal(small.inverted, true);
   assert.equal(large.inverted, false);
   assert.equal(small.conversion!.scale, 0.633);
