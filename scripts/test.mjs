@@ -20,12 +20,15 @@ function run(cmd, args) {
 // - chromium: the dashboard's browser test (playwright's own browser download needs the internet);
 // - docker-compose: validates docker-compose.yml (no Docker engine needed);
 // - redis-server: tests start a private one when no Redis answers at REDIS_URL;
-// - dataset-fashion-mnist: the Fashion-MNIST reader's test (it skips with this hint when absent).
+// - dataset-fashion-mnist: the Fashion-MNIST reader's test (it skips with this hint when absent);
+// - ccache: the Node-line fresh-clone check compiles better-sqlite3 twice per line; with ccache only
+//   the first run really compiles (without it, every run does).
 const tools = [
   { pkg: 'chromium', present: () => Boolean(process.env.CHROMIUM_PATH) || existsSync('/usr/bin/chromium') },
   { pkg: 'docker-compose', present: () => onPath('docker-compose') },
   { pkg: 'redis-server', present: () => onPath('redis-server') },
   { pkg: 'dataset-fashion-mnist', present: () => existsSync('/usr/share/datasets/fashion-mnist') },
+  { pkg: 'ccache', present: () => onPath('ccache') },
 ];
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

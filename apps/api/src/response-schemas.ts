@@ -11,6 +11,7 @@ import {
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { ApiEnv } from './config.ts';
+import { ImageConversion } from './mnist-image.ts';
 
 /*
  * What the API answers with, derived from the SQLite tables (drizzle-zod) and the shared contracts, so a
@@ -156,3 +157,27 @@ export const Readiness = z
   .object({ ready: z.boolean(), checks: z.record(z.string(), z.unknown()) })
   .loose()
   .meta({ id: 'Readiness', description: 'ready is true when Redis and the database answer' });
+
+export const Predictions = z
+  .object({
+    run_id: z.string(),
+    kind: z.enum(['best', 'final']),
+    epoch: z.number().int().describe('the epoch whose weights answered'),
+    model: ModelName,
+    sha256: z.string().describe('the weights file'),
+    predictions: z.array(
+      z.object({
+        index: z.number().int().describe('images first (in order), then arrays'),
+        source: z.enum(['png', 'jpeg', 'array']),
+        width: z.number().int(),
+        height: z.number().int(),
+        inverted: z
+          .boolean()
+          .describe('a light background: the image was inverted to MNIST’s white on black'),
+        conversion: ImageConversion.nullable().describe('what was done to an image; null for an array'),
+        class: z.number().int().describe('the most probable digit'),
+        probabilities: z.array(z.number()).describe('one per class 0–9'),
+      }),
+    ),
+  })
+  .meta({ id: 'Predictions', description: 'Class probabilities of each image from a run’s weights' });

@@ -221,7 +221,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Class probabilities from a run's weights for up to 64 images: a PNG/JPEG body, or JSON {images: [base64 PNG/JPEG], arrays: [28×28 in [0,1]]} */
+        /**
+         * Class probabilities from a run's weights for up to 64 images: a PNG/JPEG body, or JSON {images: [base64 PNG/JPEG], arrays: [28×28 in [0,1]]}
+         * @description Images of any size up to 1024×1024 are converted as MNIST was made: the ink’s bounding box fitted into 20×20 keeping its aspect ratio (area-averaged), placed so its centre of mass is at the centre of 28×28, inverted when the background is light; each prediction reports the box, scale and shift. Arrays are taken as they are.
+         */
         post: operations["predictRun"];
         delete?: never;
         options?: never;
@@ -299,6 +302,23 @@ export interface components {
             /** @constant */
             ok: true;
         };
+        /** @description How an image became a 28×28 MNIST input, as MNIST itself was made */
+        ImageConversion: {
+            /** @description the ink’s bounding box in the image’s pixels (0.1% of the ink mass may lie outside each side) */
+            box: {
+                x: number;
+                y: number;
+                width: number;
+                height: number;
+            };
+            /** @description 28×28 pixels per image pixel: the box’s longer side became 19 (20 with its anti-aliased edges), aspect ratio kept */
+            scale: number;
+            /** @description 28×28 pixels the fitted box moved from the centre so that the centre of mass of the ink lies at the centre */
+            shift: {
+                x: number;
+                y: number;
+            };
+        };
         /** @description A page of the metrics table (format=json); format=csv answers text/csv with X-Total-Count */
         MetricsPage: {
             total: number;
@@ -339,6 +359,34 @@ export interface components {
             epoch_seconds: number;
             images_per_second: number;
             epoch_lr: number | null;
+        };
+        /** @description Class probabilities of each image from a run’s weights */
+        Predictions: {
+            run_id: string;
+            /** @enum {string} */
+            kind: "best" | "final";
+            /** @description the epoch whose weights answered */
+            epoch: number;
+            /** @enum {string} */
+            model: "cnn" | "resnet" | "plain";
+            /** @description the weights file */
+            sha256: string;
+            predictions: {
+                /** @description images first (in order), then arrays */
+                index: number;
+                /** @enum {string} */
+                source: "png" | "jpeg" | "array";
+                width: number;
+                height: number;
+                /** @description a light background: the image was inverted to MNIST’s white on black */
+                inverted: boolean;
+                /** @description what was done to an image; null for an array */
+                conversion: components["schemas"]["ImageConversion"] | null;
+                /** @description the most probable digit */
+                class: number;
+                /** @description one per class 0–9 */
+                probabilities: number[];
+            }[];
         };
         /** @description ready is true when Redis and the database answer */
         Readiness: {
@@ -1311,13 +1359,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (this response is not described yet) */
+            /** @description Class probabilities of each image from a run’s weights */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Predictions"];
                 };
             };
             /** @description Bad request: `issues` names each field at fault and why (nothing was written) */

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 
-// Debian's Chromium, driven over CDP by playwright-core (`npx playwright install` needs the internet).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
 const SWEEP_NAME = 'CNN vs ResNet vs plain on MNIST, lr 0.05';
@@ -30,11 +29,6 @@ const pageErrors: string[] = [];
 const unexpectedDialogs: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH to a Chromium binary)`,
-    );
-  }
   mkdirSync(ARTIFACTS, { recursive: true });
   const [started, launched] = await Promise.all([
     LocalCluster.start({
@@ -50,18 +44,7 @@ before(async () => {
         WORKER_CONCURRENCY: '3',
       },
     }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
+    launchChromium(),
   ]);
   cluster = started;
   browser = launched;

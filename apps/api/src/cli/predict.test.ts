@@ -11,6 +11,7 @@ import { checkpointToSafetensors } from '@sweeplab/models/export';
 import { RunParams } from '@sweeplab/shared';
 import { tempDir } from '@sweeplab/testing';
 import { PNG } from 'pngjs';
+import { decodeMnistImage } from '../mnist-image.ts';
 
 // `npm run predict` as users run it: a real process over a real SQLite file and artifacts folder,
 // with weights from a real (small) training run and PNG files written here.
@@ -46,9 +47,6 @@ function writeDigit(index: number): string {
   writeFileSync(file, PNG.sync.write(png));
   return file;
 }
-
-const mnistPixels = (index: number) =>
-  Float32Array.from(images.subarray(16 + index * 784, 16 + (index + 1) * 784), (v) => v / 255);
 
 before(async () => {
   const params = RunParams.parse({
@@ -114,18 +112,26 @@ test('predict CLI: probabilities of PNG digits from the run’s kept weights, as
   assert.equal(out.kind, 'best');
   assert.equal(out.predictions.length, 8);
 
-  // The same digits as MNIST's own pixels through the best weights in this process.
+  // The same files converted in this process, through the best weights.
   await initBackend('auto');
   const { safetensorsToWeights } = await import('@sweeplab/models/export');
   const { model, weights } = safetensorsToWeights(bestWeights);
   const pixels = new Float32Array(indices.length * 784);
-  for (const [i, index] of indices.entries()) pixels.set(mnistPixels(index), i * 784);
+  const conversions = files.map((file, i) => {
+    const input = decodeMnistImage(readFileSync(file));
+    pixels.set(input.pixels, i * 784);
+    return input.conversion;
+  });
   const expected = predictProbabilities(model, weights, pixels);
   let correct = 0;
   out.predictions.forEach(
-    (p: { file: string; class: number; probabilities: number[]; inverted: boolean }, i: number) => {
+    (
+      p: { file: string; class: number; probabilities: number[]; inverted: boolean; conversion: unknown },
+      i: number,
+    ) => {
       assert.equal(p.file, files[i]);
       assert.equal(p.inverted, true, 'a dark digit on white is inverted');
+      assert.deepEqual(p.conversion, conversions[i]);
       assert.equal(p.probabilities.length, 10);
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
       for (const [c, v] of p.probabilities.entries()) {
@@ -142,7 +148,7 @@ test('predict CLI: probabilities of PNG digits from the run’s kept weights, as
   assert.equal(text.code, 0, text.stderr);
   assert.match(
     text.stdout,
-    /^digit-0\.png\t\d\t\(inverted: light background\) 0:\d+\.\d% 1:.* 9:\d+\.\d%\n$/,
+    /^digit-0\.png\t\d\t\(box \d+×\d+ at \d+,\d+, scale [\d.]+, shift -?[\d.]+,-?[\d.]+, inverted: light background\) 0:\d+\.\d% 1:.* 9:\d+\.\d%\n$/,
   );
 });
 
@@ -150,17 +156,17 @@ test('predict CLI: a bad image, an unknown run and bad flags exit non-zero namin
   const good = writeDigit(5);
   const notImage = join(dir.path, 'notes.png');
   writeFileSync(notImage, 'hello, not an image');
-  const wide = join(dir.path, 'wide.png');
-  writeFileSync(wide, PNG.sync.write(new PNG({ width: 60, height: 30 })));
+  const blank = join(dir.path, 'blank.png');
+  writeFileSync(blank, PNG.sync.write(new PNG({ width: 60, height: 30 })));
 
   const bad = await cli(['--run', RUN_ID, '--database', database, good, notImage]);
   assert.equal(bad.code, 1);
   assert.equal(bad.stdout, '', 'nothing is printed for the good image either');
   assert.match(bad.stderr, /notes\.png: not an image: expected PNG or JPEG data/);
 
-  const notSquare = await cli(['--run', RUN_ID, '--database', database, wide]);
-  assert.equal(notSquare.code, 1);
-  assert.match(notSquare.stderr, /wide\.png: .*square/);
+  const noInk = await cli(['--run', RUN_ID, '--database', database, blank]);
+  assert.equal(noInk.code, 1);
+  assert.match(noInk.stderr, /blank\.png: no ink: the image is one flat shade/);
 
   const unknown = await cli(['--run', 'run_predictclitest0002', '--database', database, good]);
   assert.equal(unknown.code, 1);

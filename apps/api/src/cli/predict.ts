@@ -7,7 +7,7 @@ import { closeDatabase, getArtifact, openDatabase } from '@sweeplab/db';
 import { safetensorsToWeights } from '@sweeplab/models/export';
 import { resolveUserPath } from '@sweeplab/shared';
 import { artifactsDir, loadApiConfig } from '../config.ts';
-import { decodeMnistImage, ImageInputError, type MnistInput } from '../mnist-image.ts';
+import { decodeMnistImage, type ImageConversion, ImageInputError, type MnistInput } from '../mnist-image.ts';
 import { MAX_PREDICT_IMAGES } from '../routes/artifact-routes.ts';
 import { RunIdParams } from '../routes/run-routes.ts';
 
@@ -15,7 +15,8 @@ const USAGE = `usage: npm run predict -- --run <run-id> [--kind best|final] [--d
 
 Prints the predicted digit and class probabilities of each PNG or JPEG image (up to ${MAX_PREDICT_IMAGES}),
 using the run's kept weights (best by the sweep's metric unless --kind final). Images are converted as
-MNIST is: grayscale, 28×28, [0, 1]; a dark digit on a light background is inverted (and said so).
+MNIST was made: the ink's bounding box fitted into 20×20 keeping its aspect ratio, its centre of mass
+at the centre of 28×28; a dark digit on a light background is inverted. Each line says what was done.
 Reads the database and artifacts folder directly (--database, else DATABASE_PATH, else
 ./data/orchestrator.db), or asks a running API with --api http://host:8080.`;
 
@@ -59,6 +60,7 @@ interface Prediction {
   class: number;
   probabilities: number[];
   inverted: boolean;
+  conversion: ImageConversion | null;
 }
 
 async function viaApi(url: string): Promise<Prediction[]> {
@@ -70,10 +72,16 @@ async function viaApi(url: string): Promise<Prediction[]> {
   });
   const body = (await response.json()) as {
     message?: string;
-    predictions?: { class: number; probabilities: number[]; inverted: boolean }[];
+    predictions?: Omit<Prediction, 'file'>[];
   };
   if (!response.ok) fail(`the API answered ${response.status}: ${body.message ?? ''}`, 1);
-  return body.predictions!.map((p, i) => ({ file: positionals[i]!, ...p }));
+  return body.predictions!.map((p, i) => ({
+    file: positionals[i]!,
+    class: p.class,
+    probabilities: p.probabilities,
+    inverted: p.inverted,
+    conversion: p.conversion,
+  }));
 }
 
 async function local(): Promise<Prediction[]> {
@@ -114,6 +122,7 @@ async function local(): Promise<Prediction[]> {
       class: p.indexOf(Math.max(...p)),
       probabilities: p,
       inverted: input.inverted,
+      conversion: input.conversion,
     };
   });
 }
@@ -123,8 +132,10 @@ if (values.json) console.log(JSON.stringify({ run_id: runId, kind, predictions }
 else {
   for (const p of predictions) {
     const top = p.probabilities.map((v, c) => `${c}:${(100 * v).toFixed(1)}%`).join(' ');
-    console.log(
-      `${basename(p.file)}\t${p.class}\t${p.inverted ? '(inverted: light background) ' : ''}${top}`,
-    );
+    const c = p.conversion;
+    const done = c
+      ? `(box ${c.box.width}×${c.box.height} at ${c.box.x},${c.box.y}, scale ${c.scale}, shift ${c.shift.x},${c.shift.y}${p.inverted ? ', inverted: light background' : ''}) `
+      : '';
+    console.log(`${basename(p.file)}\t${p.class}\t${done}${top}`);
   }
 }

@@ -130,14 +130,16 @@ function askToken() {
  * A mutating call; asks for the API token once (on a 401) and keeps it for this tab.
  * @param {string} method
  * @param {string} path
- * @returns {Promise<unknown>}
+ * @param {{ body: Blob, type: string }} [content] a request body and its content type
+ * @returns {Promise<any>}
  */
-async function mutate(method, path) {
+async function mutate(method, path, content) {
   for (let tries = 0; tries < 3; tries++) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     /** @type {Record<string, string>} */
     const headers = token ? { authorization: `Bearer ${token}` } : {};
-    const response = await fetch(path, { method, headers });
+    if (content) headers['content-type'] = content.type;
+    const response = await fetch(path, { method, headers, body: content?.body });
     const body = await response.json().catch(() => null);
     if (response.status === 401) {
       if (token) sessionStorage.removeItem(TOKEN_KEY);
@@ -158,4 +160,23 @@ async function mutate(method, path) {
  */
 export function cancel(path) {
   return mutate('DELETE', path);
+}
+
+/**
+ * @typedef {object} Prediction one image's answer from POST /v1/runs/:id/predict
+ * @property {number} class
+ * @property {number[]} probabilities one per class 0–9
+ * @property {boolean} inverted
+ * @property {{ box: { x: number, y: number, width: number, height: number }, scale: number, shift: { x: number, y: number } } | null} conversion
+ */
+
+/**
+ * The run's (best) weights' answer for one PNG image; POST, so it asks for the API token like cancel.
+ * @param {string} runId
+ * @param {Blob} png
+ * @returns {Promise<Prediction>}
+ */
+export async function predictImage(runId, png) {
+  const path = `/v1/runs/${encodeURIComponent(runId)}/predict`;
+  return (await mutate('POST', path, { body: png, type: 'image/png' })).predictions[0];
 }

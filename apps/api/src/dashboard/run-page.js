@@ -12,6 +12,7 @@ import {
   UNFINISHED,
   weightsLinks,
 } from './components.js';
+import { digitPad } from './digit-pad.js';
 import { count, dateTime, duration, el, keyedTable, loss, MISSING, nodes, pct } from './dom.js';
 
 /** @typedef {import('./api.js').EpochRow} EpochRow */
@@ -32,6 +33,7 @@ export function runPage(id) {
   const errorBox = el('div', {});
   const charts = el('div', { class: 'charts' });
   const weights = el('div', { id: 'run-weights' });
+  const pad = digitPad(id);
   /** @type {ReturnType<typeof keyedTable<EpochRow>>} */
   const epochs = keyedTable({
     label: 'Epochs',
@@ -61,6 +63,7 @@ export function runPage(id) {
       details,
     ),
     el('section', { 'aria-labelledby': 'weights-h' }, el('h2', { id: 'weights-h' }, 'Weights'), weights),
+    pad.element,
     el('section', { 'aria-labelledby': 'curves-h' }, el('h2', { id: 'curves-h' }, 'Learning curves'), charts),
     el('section', { 'aria-labelledby': 'epochs-h' }, el('h2', { id: 'epochs-h' }, 'Epochs'), epochs.element),
   );
@@ -91,6 +94,7 @@ export function runPage(id) {
     lastKey = key;
     // A run's artifacts are stored before its terminal event: a changed key is the moment to look.
     const artifacts = await fetchArtifacts(id);
+    pad.enable(artifacts.some((a) => a.kind === 'best'));
     weights.replaceChildren(
       artifacts.length === 0
         ? el('p', {}, 'No weights kept yet: the best epoch and the final one are kept as they finish.')

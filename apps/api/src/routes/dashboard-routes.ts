@@ -34,6 +34,7 @@ export const DASHBOARD_MODULES = [
   'sweeps-page.js',
   'sweep-page.js',
   'run-page.js',
+  'digit-pad.js',
   'workers-page.js',
 ];
 for (const file of DASHBOARD_MODULES) {
