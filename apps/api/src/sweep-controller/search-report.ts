@@ -9,13 +9,14 @@ import {
   sweepRunHistories,
 } from '@sweeplab/db';
 import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { rungTable } from './early-stop-rules.ts';
 import { buildSearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
 /**
  * What GET /v1/sweeps/:id says about a sweep's search: for incremental sweeps the proposals and
- * observations so far and the best run; for sweeps with early_terminate the bands and every run
- * stopped early, at which band, against which threshold.
+ * observations so far and the best run; for sweeps with early_terminate the rung table and every run
+ * stopped early: by which rule, at which band or rung, its value, the threshold and the runs compared.
  */
 export function describeSearch(db: Db, sweepId: string) {
   const sweep = getSweep(db, sweepId);
@@ -30,7 +31,7 @@ export function describeSearch(db: Db, sweepId: string) {
   const state = getSweepSearch(db, sweepId);
   // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,
   // so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
-  const runs = state ? sweepRunHistories(db, sweepId, metric) : null;
+  const runs = state || config.early_terminate ? sweepRunHistories(db, sweepId, metric) : null;
   let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
   if (runs) {
     for (const run of runs) {
@@ -55,20 +56,27 @@ export function describeSearch(db: Db, sweepId: string) {
       run_cap: config.run_cap ?? null,
       max_concurrent: config.max_concurrent ?? null,
       /** null for a sweep that does not search (grid, random with run_cap). */
-      observations: runs ? observationsOf(plan, runs).length : null,
+      observations: state && runs ? observationsOf(plan, runs).length : null,
       best_run: best,
       runs_stopped_early: stops.length,
     },
     early_terminate: config.early_terminate
       ? {
           ...config.early_terminate,
-          bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)),
+          ...(config.early_terminate.type === 'hyperband'
+            ? { bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)) }
+            : {}),
+          /** Per band (hyperband), rung (asha, per bracket) or epoch (median): reached, stopped, kept, threshold now. */
+          rung_table: rungTable(config.early_terminate, runs ?? [], stops, goal, config.sampler_seed ?? 0),
           stopped: stops.map((s) => ({
             run_id: s.run_id,
+            rule: s.rule,
             band: s.band,
+            bracket: s.bracket,
             epoch: s.epoch,
             value: s.value,
             threshold: s.threshold,
+            compared_run_ids: s.compared_run_ids,
             latency_ms: s.latency_ms,
           })),
         }
