@@ -30,7 +30,25 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {number | null} final_train_loss
  * @property {number | null} best_val_acc
  * @property {number | null} best_epoch
- * @property {{ band: number, value: number, threshold: number } | null} early_stop why hyperband stopped it
+ * @property {EarlyStop | null} early_stop why the sweep's early_terminate rule stopped it
+ *
+ * @typedef {object} EarlyStop one early_stops row
+ * @property {string} rule hyperband, asha or median
+ * @property {number} band the band (hyperband), rung (asha) or epoch (median) it was judged at
+ * @property {number | null} bracket ASHA's bracket
+ * @property {number} value the run's value compared
+ * @property {number} threshold what it was compared with
+ * @property {string[] | null} compared_run_ids the runs that threshold came from
+ *
+ * @typedef {object} RungRow one row of the sweep's rung table
+ * @property {number | null} bracket
+ * @property {number} rung
+ * @property {number} reached
+ * @property {number} stopped
+ * @property {number} kept
+ * @property {number | null} threshold what a run reaching it now is compared with
+ *
+ * @typedef {{ rule: string, rungs: RungRow[] }} EarlyTermination
  *
  * @typedef {{ epoch: number[], train_loss: number[], val_loss: number[], val_acc: number[] }} Curve
  *
@@ -40,6 +58,7 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {Record<string, Curve> | null} curves
  * @property {string | null} curves_omitted
  * @property {BestWeights | null} best_weights
+ * @property {EarlyTermination | null} early_termination the early_terminate rule and its rung table
  *
  * @typedef {object} BestWeights the sweep's best kept weights (by its metric)
  * @property {string} run_id

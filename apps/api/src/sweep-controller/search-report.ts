@@ -9,7 +9,7 @@ import {
   sweepRunHistories,
 } from '@sweeplab/db';
 import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
-import { rungTable } from './early-stop-rules.ts';
+import { type RungRow, rungTable } from './early-stop-rules.ts';
 import { buildSearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
@@ -81,5 +81,21 @@ export function describeSearch(db: Db, sweepId: string) {
           })),
         }
       : null,
+  };
+}
+
+/** The sweep's early_terminate rule and rung table, for the report and the dashboard; null without one. */
+export function earlyTerminationOf(db: Db, sweepId: string): { rule: string; rungs: RungRow[] } | null {
+  const sweep = getSweep(db, sweepId);
+  const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
+  const rule = parsed?.success ? parsed.data.early_terminate : undefined;
+  if (!parsed?.success || !rule) return null;
+  const resolved = sweepMetric(parsed.data);
+  const metric = (resolved?.name ?? 'val_acc') as MetricColumn;
+  const goal = resolved?.goal ?? 'maximize';
+  const runs = sweepRunHistories(db, sweepId, metric);
+  return {
+    rule: rule.type,
+    rungs: rungTable(rule, runs, listEarlyStops(db, sweepId), goal, parsed.data.sampler_seed ?? 0),
   };
 }
