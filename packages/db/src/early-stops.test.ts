@@ -2,24 +2,30 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSweep } from './create-runs.ts';
 import { listEarlyStops, recordEarlyStop, recordStopTold, sweepRunHistories } from './early-stops.ts';
+import type { Db } from './open-database.ts';
 import { getRun } from './read-runs.ts';
 import { setRunStatus } from './run-status.ts';
 import { params, T0, testDb } from './test-db.ts';
 
+/** Sweep `s` with runs `a` (lr 0.5) and `b`, both queued. */
+function sweepOfTwo(db: Db): void {
+  createSweep(db, {
+    id: 's',
+    name: 's',
+    method: 'grid',
+    config: {},
+    runs: [
+      { id: 'a', params: params({ lr: 0.5 }) },
+      { id: 'b', params: params() },
+    ],
+    now: T0,
+  });
+}
+
 test('recordEarlyStop moves a running run to stopped with its band and threshold, once; histories read back', () => {
   const t = testDb('early-stops');
   try {
-    createSweep(t.db, {
-      id: 's',
-      name: 's',
-      method: 'grid',
-      config: {},
-      runs: [
-        { id: 'a', params: params({ lr: 0.5 }) },
-        { id: 'b', params: params() },
-      ],
-      now: T0,
-    });
+    sweepOfTwo(t.db);
     const stop = {
       runId: 'a',
       sweepId: 's',
@@ -78,17 +84,7 @@ test('recordEarlyStop moves a running run to stopped with its band and threshold
 test('histories carry each epoch row’s commit order (ASHA’s arrival order), not the run order', () => {
   const t = testDb('early-stops-arrivals');
   try {
-    createSweep(t.db, {
-      id: 's',
-      name: 's',
-      method: 'grid',
-      config: {},
-      runs: [
-        { id: 'a', params: params({ lr: 0.5 }) },
-        { id: 'b', params: params() },
-      ],
-      now: T0,
-    });
+    sweepOfTwo(t.db);
     const insert = t.db.$client.prepare(
       `INSERT INTO epoch_metrics (run_id, epoch, attempt, train_loss, train_acc, val_loss, val_acc,
          epoch_seconds, images_per_second, recorded_at) VALUES (?, ?, 1, 1, 0.5, 1, ?, 1, 1, 'x')`,

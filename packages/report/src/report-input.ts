@@ -51,8 +51,11 @@ export interface ReportRungRow {
   bracket: number | null;
   /** Hyperband's band, ASHA's rung, the median rule's epoch. */
   rung: number;
+  /** Runs that reached it (for ASHA: recorded at it). */
   reached: number;
+  /** Runs stopped there. */
   stopped: number;
+  /** reached − stopped: went on (or were finishing). */
   kept: number;
   /** What a run reaching it now is compared against; null when nothing yet. */
   threshold: number | null;

@@ -95,6 +95,14 @@ export function ashaDecisions(
   events.sort((a, b) => a.arrival - b.arrival);
 
   const recorded = new Map<string, { id: string; reward: number }[]>();
+  // Ray's `_Bracket.cutoff`: None for an empty rung, else the (1 − 1/rf) percentile of the rewards there.
+  const cutoffOf = (at: readonly { reward: number }[]) =>
+    at.length === 0
+      ? null
+      : nanPercentile(
+          at.map((r) => r.reward),
+          (1 - 1 / config.reduction_factor) * 100,
+        );
   const stopped = new Set<string>();
   const decisions: AshaDecision[] = [];
   for (const e of events) {
@@ -103,13 +111,7 @@ export function ashaDecisions(
     const before = recorded.get(key) ?? [];
     const value = e.run.history[e.epoch - 1] as number;
     const rew = reward(value, goal);
-    const cutoff =
-      before.length === 0
-        ? null
-        : nanPercentile(
-            before.map((r) => r.reward),
-            (1 - 1 / config.reduction_factor) * 100,
-          );
+    const cutoff = cutoffOf(before);
     const stop = cutoff !== null && rew < cutoff;
     decisions.push({
       id: e.run.id,
@@ -128,13 +130,7 @@ export function ashaDecisions(
   const rungs: AshaRung[] = bracketRungs.flatMap((list, bracket) =>
     list.map((rung) => {
       const at = recorded.get(`${bracket}|${rung}`) ?? [];
-      const cutoff =
-        at.length === 0
-          ? null
-          : nanPercentile(
-              at.map((r) => r.reward),
-              (1 - 1 / config.reduction_factor) * 100,
-            );
+      const cutoff = cutoffOf(at);
       return {
         bracket,
         rung,

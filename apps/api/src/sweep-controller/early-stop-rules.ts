@@ -1,4 +1,5 @@
 import type { EarlyStop, RunHistory } from '@sweeplab/db';
+import type { ReportRungRow } from '@sweeplab/report';
 import { type EarlyTerminateConfig, type EarlyTerminateType, hyperbandBands } from '@sweeplab/shared';
 import { ashaBracketOf, ashaDecisions, ashaStopRuns } from './asha.ts';
 import { hyperbandStopRuns, hyperbandThresholds } from './hyperband.ts';
@@ -26,20 +27,8 @@ export interface EarlyStopDecision {
   compared: string[];
 }
 
-export interface RungRow {
-  /** ASHA's bracket; null for the other rules. */
-  bracket: number | null;
-  /** Hyperband's band, ASHA's rung, the median rule's epoch. */
-  rung: number;
-  /** Runs that reached it (for ASHA: recorded at it). */
-  reached: number;
-  /** Runs stopped there. */
-  stopped: number;
-  /** reached − stopped: went on (or were finishing). */
-  kept: number;
-  /** What a run reaching it now is compared against, in the metric's units; null when nothing yet. */
-  threshold: number | null;
-}
+/** One row of the rung table; the report's type is its one definition (for ASHA, reached = recorded at it). */
+export type RungRow = ReportRungRow;
 
 // A run at its last epoch is finishing anyway: stopping it would only hide that it completed.
 const judgeable = (r: RunHistory) => r.status === 'running' && r.history.length < r.epochs;
