@@ -29,8 +29,8 @@ export function describeSearch(db: Db, sweepId: string) {
   const goal = resolved?.goal ?? 'maximize';
   const stops = listEarlyStops(db, sweepId);
   const state = getSweepSearch(db, sweepId);
-  // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,
-  // so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
+  // Histories (every epoch row) only for searches that observe them and early_terminate's rung table;
+  // others get the best run by SQL, so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
   const runs = state || config.early_terminate ? sweepRunHistories(db, sweepId, metric) : null;
   let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
   if (runs) {
