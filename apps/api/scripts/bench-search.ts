@@ -3,9 +3,9 @@
  *  1. bayes vs random with the same run_cap over many sampler seeds, on the synthetic response
  *     surface (packages/shared/src/synthetic-response-surface.ts), with the controller's own proposal
  *     code, two runs in flight at a time (as with two workers);
- *  2. hyperband vs the same random sweep trained to the end, through the real stack (API process,
- *     workers, Redis, SQLite) on the synthetic trainer, and the decision latency (epoch row committed →
- *     run told to stop);
+ *  2. hyperband, ASHA and the median rule (issue #23) vs the same random sweep trained to the end,
+ *     through the real stack (API process, workers, Redis, SQLite) on the synthetic trainer, and the
+ *     decision latency (epoch row committed → run told to stop);
  *  3. the same comparison on one small real MNIST sweep (ResNet on a stratified subset).
  *
  *   npm run bench:search -- --seeds 20 --n 20 --mnist 1
@@ -24,13 +24,14 @@ import { type Observation, proposeBayes, proposeRandom } from '../src/sweep-cont
 import { buildSearchSpace, decodePoint, type Point } from '../src/sweep-controller/search-space.ts';
 import { intFlags, machine, percentile, table } from './bench-lib.ts';
 
-const HELP = `bench-search: bayes vs random, hyperband vs full training, stop-decision latency
+const HELP = `bench-search: bayes vs random, hyperband/asha/median vs full training, stop-decision latency
   --seeds S        sampler seeds for bayes vs random (default 20)
   --n N            runs per search (default 20)
   --runs R         runs of the hyperband/full synthetic sweeps (default 27)
   --epochs E       epochs per synthetic run (default 9)
   --epoch-ms MS    synthetic time per epoch (default 150)
-  --hyperband 0|1  run the hyperband comparisons and latency through the real stack (default 1)
+  --hyperband 0|1  run the early-termination comparisons (hyperband, asha, median) and latency
+                   through the real stack (default 1)
   --mnist 0|1      also run the small real MNIST sweep (default 1)
   --mnist-runs R   runs of the MNIST sweeps (default 9)`;
 
@@ -206,38 +207,46 @@ async function compare(
   try {
     console.error(`${label}: full sweep …`);
     const full = await runSweep(cluster, { ...base, name: `${label} full` }, timeoutMs);
-    console.error(`${label}: hyperband sweep …`);
-    const hb = await runSweep(
-      cluster,
-      { ...base, name: `${label} hyperband`, early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 } },
-      timeoutMs,
-    );
-    latencies.push(...hb.latencies.filter(Number.isFinite));
-    const saved = 1 - hb.epochs / full.epochs;
-    hyperbandRows.push(
+    hyperbandRows.push([
+      label,
+      'trained to the end',
+      full.epochs,
+      '—',
+      full.completed,
+      0,
+      pct(full.bestFinal),
+      '—',
+      full.wallS.toFixed(0),
+    ]);
+    const epochs = Number((base.parameters.epochs as { value: number }).value);
+    const rules: [string, Record<string, unknown>][] = [
+      ['hyperband (min_iter 1, eta 3)', { type: 'hyperband', min_iter: 1, eta: 3 }],
       [
-        label,
-        'trained to the end',
-        full.epochs,
-        '—',
-        full.completed,
-        0,
-        pct(full.bestFinal),
-        '—',
-        full.wallS.toFixed(0),
+        `asha (grace_period 1, reduction_factor 3, max_t ${epochs})`,
+        { type: 'asha', grace_period: 1, reduction_factor: 3, max_t: epochs },
       ],
-      [
+      ['median (Optuna defaults: min_runs 5, grace_period 1)', { type: 'median' }],
+    ];
+    for (const [name, rule] of rules) {
+      console.error(`${label}: ${rule.type} sweep …`);
+      const r = await runSweep(
+        cluster,
+        { ...base, name: `${label} ${rule.type}`, early_terminate: rule },
+        timeoutMs,
+      );
+      latencies.push(...r.latencies.filter(Number.isFinite));
+      hyperbandRows.push([
         label,
-        'hyperband (min_iter 1, eta 3)',
-        hb.epochs,
-        `${(saved * 100).toFixed(0)}%`,
-        hb.completed,
-        hb.stopped,
-        pct(hb.bestFinal),
-        `${((hb.bestFinal - full.bestFinal) * 100).toFixed(2)}`,
-        hb.wallS.toFixed(0),
-      ],
-    );
+        name,
+        r.epochs,
+        `${((1 - r.epochs / full.epochs) * 100).toFixed(0)}%`,
+        r.completed,
+        r.stopped,
+        pct(r.bestFinal),
+        `${((r.bestFinal - full.bestFinal) * 100).toFixed(2)}`,
+        r.wallS.toFixed(0),
+      ]);
+    }
   } finally {
     await cluster.stop();
     await deletePrefix(cluster.redis.url, prefix);
@@ -294,7 +303,7 @@ if (flags.mnist) {
   );
 }
 
-console.log('## Hyperband vs the same random sweep trained to the end\n');
+console.log('## Hyperband, ASHA and median stopping vs the same random sweep trained to the end\n');
 console.log(
   table(
     [

@@ -8,6 +8,7 @@ import {
 } from '@sweeplab/report';
 import { EPOCH_METRIC_FIELDS, pickFields, RUN_PARAM_FIELDS } from '@sweeplab/shared';
 import { weightsUrl } from './artifact-urls.ts';
+import { earlyTerminationOf } from './sweep-controller/search-report.ts';
 
 /**
  * Everything `buildReport` needs for one sweep, read from the metrics database only; undefined when
@@ -46,6 +47,7 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
     runs,
     epochs,
     bestWeights: bestWeightsOf(snapshot.bestArtifact),
+    earlyTermination: earlyTerminationOf(db, sweepId),
   };
 }
 

@@ -977,6 +977,24 @@ export interface operations {
                         eta?: number;
                         /** @default true */
                         strict?: boolean;
+                    } | {
+                        /** @enum {string} */
+                        type: "asha";
+                        /** @default 1 */
+                        grace_period?: number;
+                        /** @default 4 */
+                        reduction_factor?: number;
+                        /** @default 100 */
+                        max_t?: number;
+                        /** @default 1 */
+                        brackets?: number;
+                    } | {
+                        /** @enum {string} */
+                        type: "median";
+                        /** @default 1 */
+                        grace_period?: number;
+                        /** @default 5 */
+                        min_runs?: number;
                     };
                     max_concurrent?: number;
                     sampler_seed?: number;

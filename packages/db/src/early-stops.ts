@@ -1,4 +1,4 @@
-import { METRIC_NAMES, type MetricName, type RunStatus } from '@sweeplab/shared';
+import { type EarlyTerminateType, METRIC_NAMES, type MetricName, type RunStatus } from '@sweeplab/shared';
 import type { Db } from './open-database.ts';
 import { setRunStatus } from './run-status.ts';
 import type { EarlyStop } from './schema.ts';
@@ -12,6 +12,8 @@ export interface RunHistory {
   params: Record<string, unknown>;
   /** The metric per recorded epoch, in epoch order. */
   history: number[];
+  /** Commit order of each epoch's row (its rowid; parallel to history): ASHA's arrival order at a rung. */
+  arrivals: number[];
 }
 
 /** Every run of a sweep with its metric history: what the hyperband rule and bayes observations read. */
@@ -19,23 +21,29 @@ export function sweepRunHistories(db: Db, sweepId: string, metric: MetricName): 
   if (!METRIC_NAMES.includes(metric)) throw new Error(`unknown metric column ${metric}`);
   const rows = db.$client
     .prepare(
-      `SELECT r.*, em.${metric} AS metric_value
+      `SELECT r.*, em.${metric} AS metric_value, em.rowid AS metric_arrival
        FROM runs r LEFT JOIN epoch_metrics em ON em.run_id = r.id
        WHERE r.sweep_id = ? ORDER BY r.queued_at, r.id, em.epoch`,
     )
-    .all(sweepId) as ({ id: string; status: RunStatus; epochs: number; metric_value: number | null } & Record<
-    string,
-    unknown
-  >)[];
+    .all(sweepId) as ({
+    id: string;
+    status: RunStatus;
+    epochs: number;
+    metric_value: number | null;
+    metric_arrival: number | null;
+  } & Record<string, unknown>)[];
   const byId = new Map<string, RunHistory>();
   for (const row of rows) {
     let run = byId.get(row.id);
     if (!run) {
-      const { metric_value: _, ...params } = row;
-      run = { id: row.id, status: row.status, epochs: row.epochs, params, history: [] };
+      const { metric_value: _, metric_arrival: __, ...params } = row;
+      run = { id: row.id, status: row.status, epochs: row.epochs, params, history: [], arrivals: [] };
       byId.set(row.id, run);
     }
-    if (row.metric_value !== null) run.history.push(row.metric_value);
+    if (row.metric_value !== null) {
+      run.history.push(row.metric_value);
+      run.arrivals.push(row.metric_arrival as number);
+    }
   }
   return [...byId.values()];
 }
@@ -43,10 +51,16 @@ export function sweepRunHistories(db: Db, sweepId: string, metric: MetricName): 
 export interface EarlyStopInput {
   runId: string;
   sweepId: string;
+  rule: EarlyTerminateType;
+  /** The band (hyperband), rung (asha) or epoch (median) it was judged at. */
   band: number;
+  /** ASHA's bracket. */
+  bracket?: number | undefined;
   epoch: number;
   value: number;
   threshold: number;
+  /** The runs whose values set the threshold. */
+  comparedRunIds: readonly string[];
   /** Milliseconds since the epoch. */
   committedAt: number;
 }
@@ -62,16 +76,20 @@ export function recordEarlyStop(db: Db, input: EarlyStopInput, now = Date.now())
       if (!setRunStatus(db, input.runId, 'stopped', { at: now })) return false;
       client
         .prepare(
-          `INSERT INTO early_stops (run_id, sweep_id, band, epoch, value, threshold, committed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
+          `INSERT INTO early_stops (run_id, sweep_id, rule, band, bracket, epoch, value, threshold,
+             compared_run_ids, committed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`,
         )
         .run(
           input.runId,
           input.sweepId,
+          input.rule,
           input.band,
+          input.bracket ?? null,
           input.epoch,
           input.value,
           input.threshold,
+          JSON.stringify(input.comparedRunIds),
           isoTimestamp(input.committedAt),
         );
       return true;
@@ -87,9 +105,13 @@ export function recordStopTold(db: Db, runId: string, committedAt: number, toldA
 }
 
 export function listEarlyStops(db: Db, sweepId: string): EarlyStop[] {
-  return db.$client
+  const rows = db.$client
     .prepare('SELECT * FROM early_stops WHERE sweep_id = ? ORDER BY committed_at, run_id')
-    .all(sweepId) as EarlyStop[];
+    .all(sweepId) as (Omit<EarlyStop, 'compared_run_ids'> & { compared_run_ids: string | null })[];
+  return rows.map((r) => ({
+    ...r,
+    compared_run_ids: r.compared_run_ids === null ? null : (JSON.parse(r.compared_run_ids) as string[]),
+  }));
 }
 
 export function sweepsWithRunningRuns(db: Db): string[] {

@@ -1,4 +1,11 @@
-import type { DatasetName, LrScheduleName, ModelName, OptimizerName, RunStatus } from '@sweeplab/shared';
+import type {
+  DatasetName,
+  EarlyTerminateType,
+  LrScheduleName,
+  ModelName,
+  OptimizerName,
+  RunStatus,
+} from '@sweeplab/shared';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /*
@@ -114,7 +121,10 @@ export const sweepSearches = sqliteTable('sweep_searches', {
   updated_at: text('updated_at').notNull(),
 });
 
-/** Why a run is `stopped`: the hyperband band it was judged at and the threshold it missed. */
+/**
+ * Why a run is `stopped`: the early_terminate rule, the band or rung it was judged at, its value, the
+ * threshold it missed and the runs that threshold came from.
+ */
 export const earlyStops = sqliteTable(
   'early_stops',
   {
@@ -124,13 +134,26 @@ export const earlyStops = sqliteTable(
     sweep_id: text('sweep_id')
       .notNull()
       .references(() => sweeps.id, { onDelete: 'cascade' }),
-    /** The largest band the run had passed (an epoch number). */
+    /** The early_terminate type that decided (rows written before asha and median are hyperband's). */
+    rule: text('rule').$type<EarlyTerminateType>().notNull().default('hyperband'),
+    /**
+     * The epoch it was judged at: hyperband's largest band passed, ASHA's rung (its milestone, which
+     * is fractional for a fractional reduction_factor: SQLite's integer affinity keeps 1.5 as a real),
+     * the median rule's latest epoch.
+     */
     band: integer('band').notNull(),
+    /** ASHA's bracket (0 is the most aggressive); null for the other rules. */
+    bracket: integer('bracket'),
     /** The epochs the run had when it was judged. */
     epoch: integer('epoch').notNull(),
-    /** The run's value compared (at the band when strict, else its best so far), in the metric's units. */
+    /**
+     * The run's value compared, in the metric's units: hyperband's at the band when strict, else its
+     * best so far; ASHA's at the rung; the median rule's best so far.
+     */
     value: real('value').notNull(),
     threshold: real('threshold').notNull(),
+    /** The runs whose values set the threshold (JSON array of run ids); null on rows written before. */
+    compared_run_ids: text('compared_run_ids', { mode: 'json' }).$type<string[]>(),
     /** When the epoch row that triggered the decision was committed, and when the worker was told. */
     committed_at: text('committed_at').notNull(),
     told_at: text('told_at'),

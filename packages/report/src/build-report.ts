@@ -30,6 +30,7 @@ import type {
 } from './report.ts';
 import {
   assertValidReportInput,
+  type ReportEarlyStop,
   type ReportEpochRow,
   type ReportInput,
   type ReportRunRow,
@@ -122,6 +123,7 @@ export function buildReport(input: ReportInput): Report {
     warnings,
     source: { runRows: input.runs.length, epochRows: input.epochs.length },
     ...(input.bestWeights ? { bestWeights: input.bestWeights } : {}),
+    ...(input.earlyTermination ? { earlyTermination: input.earlyTermination } : {}),
   };
 }
 
@@ -256,8 +258,8 @@ function exclusionReason(run: RunResult, planned: number): string {
       return `cancelled after ${run.epochsRecorded} of ${planned} epochs`;
     case 'stopped': {
       const s = run.earlyStop;
-      const why = s ? `: ${fmtValue(s.value)} at band ${s.band}, threshold ${fmtValue(s.threshold)}` : '';
-      return `stopped early by hyperband after ${run.epochsRecorded} of ${planned} epochs${why}`;
+      const rule = s?.rule ?? 'hyperband';
+      return `stopped early by ${rule} after ${run.epochsRecorded} of ${planned} epochs${s ? earlyStopWhy(s) : ''}`;
     }
     case 'queued':
       return 'still queued';
@@ -470,6 +472,19 @@ function markBestLearningRates(groups: ConditionGroup[]): void {
 }
 
 /** Metric values in exclusion reasons: enough digits to compare a value with its threshold. */
+/** `: 0.31 at rung 1 (bracket 0), threshold 0.52; compared with 3 runs`. */
+function earlyStopWhy(s: ReportEarlyStop): string {
+  const rule = s.rule ?? 'hyperband';
+  const at = rule === 'asha' ? 'rung' : rule === 'median' ? 'epoch' : 'band';
+  const bracket =
+    s.bracket !== undefined && s.bracket !== null && rule === 'asha' ? ` (bracket ${s.bracket})` : '';
+  const compared = s.compared_run_ids
+    ? `; compared with ${s.compared_run_ids.length} run${s.compared_run_ids.length === 1 ? '' : 's'}`
+    : '';
+  const what = rule === 'median' ? 'best so far' : '';
+  return `: ${fmtValue(s.value)}${what ? ` ${what}` : ''} at ${at} ${s.band}${bracket}, threshold ${fmtValue(s.threshold)}${compared}`;
+}
+
 function fmtValue(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }

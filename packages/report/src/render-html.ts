@@ -18,6 +18,7 @@ import {
   CHECKPOINT_EXPLANATION,
   COMPARISON_EXPLANATION,
   checkpointHeading,
+  earlyTerminationTable,
   hasSeveralLearningRates,
   IN_PROGRESS_NOTE,
   progressSentence,
@@ -104,6 +105,16 @@ export function renderHtml(report: Report): string {
       );
     }
     body.push('</tbody></table></section>');
+  }
+  if (report.earlyTermination) {
+    const t = earlyTerminationTable(report.earlyTermination);
+    counter.table += 1;
+    body.push(
+      `<section><h2>${h(t.heading)}</h2><table><caption><b>Table ${counter.table}.</b> ${h(t.caption)}</caption>`,
+      `<thead><tr>${t.headers.map((c) => `<th scope="col">${h(c)}</th>`).join('')}</tr></thead><tbody>`,
+      ...t.rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`),
+      '</tbody></table></section>',
+    );
   }
   if (report.bestWeights) {
     const b = report.bestWeights;

@@ -17,6 +17,7 @@ import {
   CHECKPOINT_EXPLANATION,
   COMPARISON_EXPLANATION,
   checkpointHeading,
+  earlyTerminationTable,
   hasSeveralLearningRates,
   IN_PROGRESS_NOTE,
   modelLabel,
@@ -65,6 +66,18 @@ export function renderMarkdown(report: Report): string {
           md(r.reason),
           r.error === null ? MISSING : md(r.error),
         ]),
+      ),
+      '',
+    );
+  }
+  if (report.earlyTermination) {
+    const t = earlyTerminationTable(report.earlyTermination);
+    out.push(`## ${t.heading}`, '', t.caption, '');
+    out.push(
+      ...table(
+        t.headers,
+        t.headers.map(() => 'r'),
+        t.rows,
       ),
       '',
     );

@@ -30,9 +30,43 @@ export type ReportRunRow = { id: string } & ReportRunParams & {
     device: string | null;
     error: string | null;
     attempt: number;
-    /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
-    early_stop?: { band: number; value: number; threshold: number } | null;
+    /** For a `stopped` run: why (an early_stops row). */
+    early_stop?: ReportEarlyStop | null;
   };
+
+/**
+ * Why a run was stopped early: the rule (hyperband when absent: rows written before asha and median),
+ * the band, rung or epoch it was judged at, its value, the threshold it missed, the runs compared.
+ */
+export interface ReportEarlyStop {
+  rule?: string;
+  band: number;
+  bracket?: number | null;
+  value: number;
+  threshold: number;
+  compared_run_ids?: string[] | null;
+}
+
+/** One row of the sweep's rung table (apps/api sweep-controller/early-stop-rules.ts). */
+export interface ReportRungRow {
+  /** ASHA's bracket; null for the other rules. */
+  bracket: number | null;
+  /** Hyperband's band, ASHA's rung, the median rule's epoch. */
+  rung: number;
+  /** Runs that reached it (for ASHA: recorded at it). */
+  reached: number;
+  /** Runs stopped there. */
+  stopped: number;
+  /** reached − stopped: went on (or were finishing). */
+  kept: number;
+  /** What a run reaching it now is compared against; null when nothing yet. */
+  threshold: number | null;
+}
+
+export interface ReportEarlyTermination {
+  rule: string;
+  rungs: ReportRungRow[];
+}
 
 /** An `epoch_metrics` row: the metric fields of the EpochMetrics schema. */
 export type ReportEpochRow = { run_id: string; epoch: number } & EpochMetricValues;
@@ -43,6 +77,8 @@ export interface ReportInput {
   epochs: ReportEpochRow[];
   /** The sweep's best kept weights (an artifacts row) and where to download them, when there are any. */
   bestWeights?: ReportBestWeights | null;
+  /** For a sweep with early_terminate: its rule and rung table. */
+  earlyTermination?: ReportEarlyTermination | null;
 }
 
 export interface ReportBestWeights {

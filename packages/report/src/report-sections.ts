@@ -1,5 +1,6 @@
 import { RUN_STATUSES } from '@sweeplab/shared';
 import type { ConditionGroup, ModelSummary, Report } from './report.ts';
+import type { ReportEarlyTermination } from './report-input.ts';
 
 /**
  * Decisions shared by the markdown and HTML renderers, so both show the same tables in the same
@@ -35,3 +36,34 @@ export const CHECKPOINT_EXPLANATION =
 
 export const COMPARISON_EXPLANATION =
   'Difference in mean final validation accuracy (higher minus lower, percentage points), 95% confidence interval with Welch–Satterthwaite degrees of freedom, and Welch’s two-sided t-test over seeds.';
+
+/**
+ * The early-termination rung table both renderers draw: one row per band (hyperband), rung per
+ * bracket (asha) or epoch (median), with the runs that reached it, were stopped there and went on.
+ */
+export function earlyTerminationTable(t: ReportEarlyTermination): {
+  heading: string;
+  caption: string;
+  headers: string[];
+  rows: string[][];
+} {
+  const unit = t.rule === 'asha' ? 'rung' : t.rule === 'median' ? 'epoch' : 'band';
+  const brackets = t.rungs.some((r) => r.bracket !== null && r.bracket > 0);
+  const fmt = (v: number | null) => (v === null ? '—' : Number(v.toPrecision(4)).toString());
+  return {
+    heading: `Early termination (${t.rule})`,
+    caption:
+      t.rule === 'median'
+        ? 'Per epoch: runs that reached it, runs stopped there, runs that went on, and the median of the completed runs at that epoch (what a run’s best value so far is compared with).'
+        : `Per ${unit}: runs that reached it, runs stopped there, runs that went on, and the threshold a run reaching it now is compared with.`,
+    headers: [...(brackets ? ['bracket'] : []), unit, 'reached', 'stopped', 'kept', 'threshold now'],
+    rows: t.rungs.map((r) => [
+      ...(brackets ? [String(r.bracket)] : []),
+      String(Number(r.rung.toPrecision(4))),
+      String(r.reached),
+      String(r.stopped),
+      String(r.kept),
+      fmt(r.threshold),
+    ]),
+  };
+}

@@ -1,6 +1,11 @@
 import type { RunConditionField, RunStatus } from '@sweeplab/shared';
 import type { Stat } from './descriptive-stats.ts';
-import type { ReportBestWeights, ReportRunParams } from './report-input.ts';
+import type {
+  ReportBestWeights,
+  ReportEarlyStop,
+  ReportEarlyTermination,
+  ReportRunParams,
+} from './report-input.ts';
 import type { WelchResult } from './welch-t-test.ts';
 
 /**
@@ -33,6 +38,8 @@ export interface Report {
   source: { runRows: number; epochRows: number };
   /** The best run's kept weights by the sweep's metric, when weights were kept. */
   bestWeights?: ReportBestWeights;
+  /** For a sweep with early_terminate: its rule and rung table. */
+  earlyTermination?: ReportEarlyTermination;
 }
 
 /** Every parameter except model and seed (RUN_CONDITION_FIELDS): runs sharing these are comparable across models. */
@@ -139,8 +146,8 @@ export interface RunResult {
   backend: string | null;
   device: string | null;
   error: string | null;
-  /** For a `stopped` run: the early_terminate band it was judged at and the threshold it missed. */
-  earlyStop: { band: number; value: number; threshold: number } | null;
+  /** For a `stopped` run: why. */
+  earlyStop: ReportEarlyStop | null;
   epochsRecorded: number;
   lastEpoch: number | null;
   finalValAcc: number | null;

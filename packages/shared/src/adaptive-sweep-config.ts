@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * The keys of a W&B sweep config that make a sweep adaptive: `early_terminate` (hyperband, exactly as
- * wandb/sweeps' hyperband_stopping.py reads it) and, for `method: bayes` or an open-ended random sweep,
- * `max_concurrent`. Kept apart from sweep-config.ts so the W&B-compatibility work there merges cleanly.
+ * wandb/sweeps' hyperband_stopping.py reads it; asha, as Ray Tune's ASHAScheduler; median, as Optuna's
+ * MedianPruner) and, for `method: bayes` or an open-ended random sweep, `max_concurrent`. Kept apart
+ * from sweep-config.ts so the W&B-compatibility work there merges cleanly.
  */
 
 /** Bands (epochs at which runs are judged) as W&B derives them from `max_iter`+`s` or `min_iter`. */
@@ -33,7 +34,7 @@ export function hyperbandBands(et: {
 
 export const HyperbandConfig = z
   .object({
-    type: z.literal('hyperband', { message: 'must be hyperband (the only early_terminate type)' }),
+    type: z.literal('hyperband', { message: 'must be hyperband' }),
     min_iter: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
     max_iter: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
     s: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
@@ -68,8 +69,90 @@ export const HyperbandConfig = z
   });
 export type HyperbandConfig = z.infer<typeof HyperbandConfig>;
 
+/**
+ * ASHA's rungs per bracket, as Ray Tune's `_Bracket` builds them (ray-project/ray,
+ * python/ray/tune/schedulers/async_hyperband.py): bracket s has
+ * int(log(max_t / grace_period) / log(reduction_factor) − s + 1) rungs at
+ * grace_period · reduction_factor^(k + s), ascending here (Ray keeps them descending). The last can
+ * equal max_t, where Ray ends a trial rather than judging it.
+ */
+export function ashaBracketRungs(et: {
+  grace_period: number;
+  reduction_factor: number;
+  max_t: number;
+  brackets: number;
+}): number[][] {
+  return Array.from({ length: et.brackets }, (_, s) => {
+    const count = Math.trunc(Math.log(et.max_t / et.grace_period) / Math.log(et.reduction_factor) - s + 1);
+    return Array.from(
+      { length: Math.max(0, count) },
+      (_, k) => et.grace_period * et.reduction_factor ** (k + s),
+    );
+  });
+}
+
+/** Ray Tune's ASHAScheduler arguments and defaults (max_t 100, grace_period 1, reduction_factor 4, brackets 1). */
+export const AshaConfig = z
+  .object({
+    type: z.literal('asha'),
+    grace_period: z.number().int('must be an integer').min(1, 'must be at least 1').default(1),
+    reduction_factor: z.number().finite().gt(1, 'must be greater than 1').default(4),
+    max_t: z.number().int('must be an integer').min(1, 'must be at least 1').default(100),
+    brackets: z.number().int('must be an integer').min(1, 'must be at least 1').max(10).default(1),
+  })
+  .strict()
+  .superRefine((et, ctx) => {
+    // Field checks have already named a bad value; the rungs below would be meaningless.
+    if (!(et.reduction_factor > 1 && et.grace_period >= 1 && et.max_t >= 1)) return;
+    if (et.max_t < et.grace_period) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_t'],
+        message: `must be at least grace_period (${et.grace_period})`,
+      });
+      return;
+    }
+    const empty = ashaBracketRungs(et).findIndex((rungs) => rungs.length === 0);
+    if (empty !== -1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['brackets'],
+        message: `bracket ${empty} would have no rung (grace_period · reduction_factor^${empty} > max_t); use at most ${empty}`,
+      });
+    }
+  });
+export type AshaConfig = z.infer<typeof AshaConfig>;
+
+/**
+ * The median stopping rule as Optuna's MedianPruner applies it (optuna/pruners/_median.py and
+ * _percentile.py): from epoch `grace_period` on (Optuna's n_warmup_steps + 1: its steps count from 0, our epochs from 1), once
+ * `min_runs` runs have completed (n_startup_trials, default 5), a running run whose best value so far
+ * is worse than the median of the completed runs' values at the same epoch is stopped.
+ */
+export const MedianStopConfig = z
+  .object({
+    type: z.literal('median'),
+    grace_period: z.number().int('must be an integer').min(1, 'must be at least 1').default(1),
+    min_runs: z.number().int('must be an integer').min(1, 'must be at least 1').default(5),
+  })
+  .strict();
+export type MedianStopConfig = z.infer<typeof MedianStopConfig>;
+
+export const EARLY_TERMINATE_TYPES = ['hyperband', 'asha', 'median'] as const;
+export type EarlyTerminateType = (typeof EARLY_TERMINATE_TYPES)[number];
+
+export const EarlyTerminateConfig = z.discriminatedUnion(
+  'type',
+  [HyperbandConfig, AshaConfig, MedianStopConfig],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `must be one of ${EARLY_TERMINATE_TYPES.join(', ')}` : undefined,
+  },
+);
+export type EarlyTerminateConfig = z.infer<typeof EarlyTerminateConfig>;
+
 export const adaptiveSweepKeys = {
-  early_terminate: HyperbandConfig.optional(),
+  early_terminate: EarlyTerminateConfig.optional(),
   /**
    * Runs a bayes (or open-ended random) sweep keeps queued or running at once; defaults to the number
    * of live worker slots when the sweep proposes.
@@ -81,7 +164,7 @@ interface AdaptiveFields {
   method: string;
   metric?: unknown;
   run_cap?: number | undefined;
-  early_terminate?: HyperbandConfig | undefined;
+  early_terminate?: EarlyTerminateConfig | undefined;
   max_concurrent?: number | undefined;
   parameters: Record<string, object>;
 }

@@ -29,16 +29,28 @@ interface SweepBody {
     runs_stopped_early: number;
   };
   early_terminate: {
-    bands: number[];
+    bands?: number[];
+    rung_table: RungRow[];
     stopped: {
       run_id: string;
+      rule: string;
       band: number;
+      bracket: number | null;
       epoch: number;
       value: number;
       threshold: number;
+      compared_run_ids: string[];
       latency_ms: number;
     }[];
   } | null;
+}
+interface RungRow {
+  bracket: number | null;
+  rung: number;
+  reached: number;
+  stopped: number;
+  kept: number;
+  threshold: number | null;
 }
 
 let cluster: LocalCluster;
@@ -116,6 +128,84 @@ test('hyperband: the bad learning rates are stopped at the first band, told at o
     await report.text(),
     /stopped early by hyperband after 1 of 6 epochs: .* at band 1, threshold/,
   );
+});
+
+test('asha: the bad learning rates are stopped at the first rung against the runs before them; sweep, live view and report show why', async () => {
+  const good = [0.1, 0.2, 0.05];
+  const bad = [0.001, 0.0005, 0.002];
+  const submitted = await cluster.fetchJson<{ id: string }>('/v1/sweeps', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'e2e asha',
+      method: 'grid',
+      metric: { name: 'val_acc', goal: 'maximize' },
+      // Rungs 1 and 3 (9 is max_t, where Ray ends a trial instead of judging it).
+      early_terminate: { type: 'asha', grace_period: 1, reduction_factor: 3, max_t: 9 },
+      parameters: { model: { value: 'cnn' }, lr: { values: [...good, ...bad] }, epochs: { value: 6 } },
+    }),
+  });
+  assert.equal(submitted.status, 201);
+  const id = submitted.body.id;
+  const sweep = await waitFor(
+    'every run finished',
+    async () => {
+      const s = await sweepOf(id);
+      return (s.counts.queued ?? 0) + (s.counts.running ?? 0) === 0 ? s : undefined;
+    },
+    60_000,
+  );
+  const best = sweep.runs.find((r) => r.lr === 0.1);
+  assert.equal(best?.status, 'completed', 'the best lr is above every cutoff and is never stopped');
+  const stops = new Map(sweep.early_terminate?.stopped.map((s) => [s.run_id, s]));
+  for (const run of sweep.runs.filter((r) => bad.includes(r.lr))) {
+    assert.equal(run.status, 'stopped', `lr ${run.lr}`);
+    const stop = stops.get(run.id);
+    assert.equal(stop?.rule, 'asha');
+    assert.equal(stop.band, 1, `lr ${run.lr} stopped at rung 1`);
+    assert.equal(stop.bracket, 0);
+    assert.ok(stop.value < stop.threshold, `lr ${run.lr}: ${stop.value} below the cutoff ${stop.threshold}`);
+    // Compared with the runs recorded at rung 1 before it: the first two good runs were ahead in the queue.
+    assert.ok(stop.compared_run_ids.includes(best.id), `lr ${run.lr} was compared with lr 0.1`);
+    assert.ok(!stop.compared_run_ids.includes(run.id));
+    assert.ok(stop.latency_ms < 2000, `told within 2 s (${stop.latency_ms} ms)`);
+    assert.deepEqual(
+      (await metricsOf(run.id)).map((m) => m.epoch),
+      [1],
+      `lr ${run.lr} trained no further`,
+    );
+  }
+  const table = sweep.early_terminate?.rung_table ?? [];
+  assert.deepEqual(
+    table.map((r) => r.rung),
+    [1, 3],
+  );
+  const [rung1] = table;
+  assert.equal(rung1?.reached, 6, 'every run reached rung 1');
+  assert.equal(rung1?.stopped, [...stops.values()].filter((s) => s.band === 1).length);
+  assert.equal(rung1?.kept, 6 - (rung1?.stopped ?? 0));
+  assert.ok(rung1?.threshold !== null);
+  assert.equal(sweep.early_terminate?.bands, undefined, 'bands are hyperband’s');
+
+  // The dashboard's sweep page gets the same rung table and the reason of each stop.
+  const live = (
+    await cluster.fetchJson<{
+      early_termination: { rule: string; rungs: RungRow[] };
+      runs: { id: string; early_stop: { rule: string; compared_run_ids: string[] } | null }[];
+    }>(`/v1/sweeps/${id}/live`)
+  ).body;
+  assert.equal(live.early_termination.rule, 'asha');
+  assert.deepEqual(live.early_termination.rungs, table);
+  for (const run of live.runs) {
+    assert.deepEqual(run.early_stop?.compared_run_ids, stops.get(run.id)?.compared_run_ids);
+  }
+
+  const report = await (await fetch(`${cluster.url}/v1/sweeps/${id}/report?format=md`)).text();
+  assert.match(
+    report,
+    /stopped early by asha after 1 of 6 epochs: .* at rung 1 \(bracket 0\), threshold .*; compared with \d runs/,
+  );
+  assert.ok(report.includes('## Early termination (asha)'), report);
+  assert.ok(report.includes(`| 1 | 6 | ${rung1?.stopped} | ${rung1?.kept} |`), report);
 });
 
 test('bayes: two workers get no duplicate configurations, and the search resumes after the API is killed', async () => {

@@ -251,3 +251,51 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
   assert.deepEqual(unexpectedDialogs, [], 'no script from the sweep name ran');
   assert.deepEqual(pageErrors, [], 'no page errors or console errors (CSP violations included)');
 });
+
+test('the sweep page shows the early-termination rung table and why each run was stopped', async () => {
+  // Six good learning rates take the six slots first; the bad one starts after them, so it reaches
+  // rung 1 last and is compared with all six.
+  const good = [0.1, 0.2, 0.05, 0.15, 0.08, 0.12];
+  const submitted = await cluster.fetchJson<{ id: string }>('/v1/sweeps', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'asha on the dashboard',
+      method: 'grid',
+      metric: { name: 'val_acc', goal: 'maximize' },
+      early_terminate: { type: 'asha', grace_period: 1, reduction_factor: 3, max_t: 9 },
+      parameters: { model: { value: 'cnn' }, lr: { values: [...good, 0.0005] }, epochs: { value: 4 } },
+    }),
+  });
+  assert.equal(submitted.status, 201);
+  const id = submitted.body.id;
+  const sweep = await waitFor(
+    'the asha sweep to finish',
+    async () => {
+      const { body } = await cluster.fetchJson<{
+        counts: Record<string, number>;
+        runs: { id: string; lr: number; status: string }[];
+      }>(`/v1/sweeps/${id}`);
+      return (body.counts.queued ?? 0) + (body.counts.running ?? 0) === 0 ? body : undefined;
+    },
+    30_000,
+  );
+  const bad = sweep.runs.find((r) => r.lr === 0.0005);
+  assert.equal(bad?.status, 'stopped');
+
+  const page = await newPage();
+  await page.goto(`${cluster.url}/#/sweeps/${id}`);
+  const section = page.locator('section[aria-labelledby="rungs-h"]');
+  await section.getByRole('heading', { name: 'Early termination (asha)' }).waitFor({ timeout: 5_000 });
+  const rung1 = section.locator('tbody tr').first();
+  assert.equal(await rung1.locator('th').textContent(), '1');
+  assert.equal(await rung1.locator('[data-field="reached"]').textContent(), '7');
+  const stopped = Number(await rung1.locator('[data-field="stopped"]').textContent());
+  assert.ok(stopped >= 1);
+  assert.equal(await rung1.locator('[data-field="kept"]').textContent(), String(7 - stopped));
+  assert.match(
+    (await page.locator(`tr[data-key="${bad.id}"] [data-field="status"]`).textContent()) ?? '',
+    /^stopped asha at rung 1: 0\.\d+ vs threshold 0\.\d+, compared with 6 runs$/,
+  );
+  await screenshot(page, 'sweep-early-termination.png');
+  assert.deepEqual(pageErrors, [], 'no page errors or console errors');
+});

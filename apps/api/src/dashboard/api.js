@@ -16,8 +16,12 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @typedef {Schemas['EpochMetrics']} EpochRow
  * @typedef {Schemas['Worker']} Worker one worker of GET /v1/workers
  * @typedef {Schemas['WorkerList']['artifacts']} ArtifactDisk kept weights on disk (GET /v1/workers)
- * @typedef {NonNullable<ReturnType<typeof import('@sweeplab/db').sweepLiveView>>} SweepLiveView
+ * @typedef {NonNullable<ReturnType<typeof import('@sweeplab/db').sweepLiveView>>} SweepLiveViewRows
+ * @typedef {ReturnType<typeof import('../sweep-controller/search-report.ts').earlyTerminationOf>} EarlyTermination the early_terminate rule and its rung table
+ * @typedef {SweepLiveViewRows & { early_termination: EarlyTermination }} SweepLiveView
  * @typedef {SweepLiveView['runs'][number]} LiveRun one run of GET /v1/sweeps/:id/live
+ * @typedef {NonNullable<LiveRun['early_stop']>} EarlyStop why the sweep's early_terminate rule stopped it
+ * @typedef {NonNullable<EarlyTermination>['rungs'][number]} RungRow one row of the sweep's rung table
  * @typedef {NonNullable<SweepLiveView['curves']>[string]} Curve
  * @typedef {NonNullable<SweepLiveView['best_weights']>} BestWeights the sweep's best kept weights (by its metric)
  * @typedef {import('@sweeplab/db').Artifact} Artifact one artifact of GET /v1/runs/:id/artifacts

@@ -53,14 +53,25 @@ export const sweepHref = (id) => `#/sweeps/${encodeURIComponent(id)}`;
 /** @param {string} id */
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 
+/** @param {string} rule */
+export const rungUnit = (rule) => (rule === 'asha' ? 'rung' : rule === 'median' ? 'epoch' : 'band');
+
 /**
- * Why hyperband stopped a run: the band it was judged at and the threshold it missed.
- * @param {{ band: number, value: number, threshold: number }} stop
+ * Why the early_terminate rule stopped a run: the rule, where it was judged, its value, the threshold
+ * it missed and how many runs that threshold came from (their ids in the tooltip).
+ * @param {import('./api.js').EarlyStop} stop
  */
 export function earlyStopText(stop) {
   /** @param {number} v */
   const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
-  return el('small', {}, `at band ${stop.band}: ${fmt(stop.value)} vs threshold ${fmt(stop.threshold)}`);
+  const rule = stop.rule ?? 'hyperband';
+  const ids = stop.compared_run_ids;
+  const compared = ids ? `, compared with ${ids.length} run${ids.length === 1 ? '' : 's'}` : '';
+  return el(
+    'small',
+    { title: ids ? `compared with ${ids.join(', ')}` : null },
+    `${rule} at ${rungUnit(rule)} ${fmt(stop.band)}: ${fmt(stop.value)} vs threshold ${fmt(stop.threshold)}${compared}`,
+  );
 }
 
 /** @param {string} status */

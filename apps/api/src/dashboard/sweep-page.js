@@ -10,6 +10,7 @@ import {
   heading,
   main,
   reportLinks,
+  rungUnit,
   runHref,
   statusBadge,
   UNFINISHED,
@@ -17,6 +18,7 @@ import {
 import { count, dateTime, el, keyedTable, loss, MISSING, nodes, pct } from './dom.js';
 
 /** @typedef {import('./api.js').LiveRun} LiveRun */
+/** @typedef {import('./api.js').RungRow} RungRow */
 /** @typedef {import('./router.js').Refresh} Refresh */
 
 /**
@@ -68,6 +70,10 @@ export function sweepPage(id) {
   /** @type {HTMLButtonElement | null} */
   let cancelSweep = null;
   let lastChartKey = '';
+
+  /** @type {ReturnType<typeof keyedTable<RungRow>> | null} */
+  let rungTable = null;
+  const rungSection = el('section', { 'aria-labelledby': 'rungs-h', hidden: true });
 
   /** @type {ReturnType<typeof keyedTable<LiveRun>>} */
   const table = keyedTable({
@@ -134,6 +140,7 @@ export function sweepPage(id) {
       chartsNote,
       charts,
     ),
+    rungSection,
     el('section', { 'aria-labelledby': 'runs-h' }, el('h2', { id: 'runs-h' }, 'Runs'), table.element),
   );
 
@@ -204,6 +211,38 @@ export function sweepPage(id) {
         }),
       );
     }
+    const et = view.early_termination;
+    if (et && !rungTable) {
+      const unit = rungUnit(et.rule);
+      /** @param {number | null} v */
+      const fmt = (v) => (v === null ? MISSING : String(Number(v.toPrecision(4))));
+      rungTable = keyedTable({
+        label: 'Early termination',
+        caption: `Per ${unit}: runs that reached it, were stopped there and went on; the threshold a run reaching it now is compared with.`,
+        empty: `No ${unit} yet.`,
+        columns: [
+          ...(et.rungs.some((r) => (r.bracket ?? 0) > 0)
+            ? [{ header: 'Bracket', num: true, render: (/** @type {RungRow} */ r) => String(r.bracket) }]
+            : []),
+          {
+            header: unit[0].toUpperCase() + unit.slice(1),
+            num: true,
+            rowHeader: true,
+            render: (r) => fmt(r.rung),
+          },
+          { header: 'Reached', num: true, field: 'reached', render: (r) => String(r.reached) },
+          { header: 'Stopped', num: true, field: 'stopped', render: (r) => String(r.stopped) },
+          { header: 'Kept', num: true, field: 'kept', render: (r) => String(r.kept) },
+          { header: 'Threshold now', num: true, field: 'threshold', render: (r) => fmt(r.threshold) },
+        ],
+      });
+      rungSection.replaceChildren(
+        el('h2', { id: 'rungs-h' }, `Early termination (${et.rule})`),
+        rungTable.element,
+      );
+      rungSection.hidden = false;
+    }
+    if (et && rungTable) rungTable.update(et.rungs, (r) => `${r.bracket ?? ''}|${r.rung}`);
     table.update(runs, (r) => r.id);
     return unfinished > 0;
   };

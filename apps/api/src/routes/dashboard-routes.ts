@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError } from '../errors.ts';
+import { earlyTerminationOf } from '../sweep-controller/search-report.ts';
 import { SweepIdParams } from './sweep-routes.ts';
 
 const DASHBOARD_DIR = new URL('../dashboard/', import.meta.url);
@@ -121,7 +122,11 @@ export function dashboardRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const view = sweepLiveView(ctx.db, request.params.id);
         if (!view) throw new ApiError(404, 'not_found', `sweep ${request.params.id} not found`);
-        const body = JSON.stringify(view);
+        // The rung table rides along so the sweep page shows every early-stop decision without a second request.
+        const body = JSON.stringify({
+          ...view,
+          early_termination: earlyTerminationOf(ctx.db, request.params.id),
+        });
         const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
         reply.header('etag', etag).header('cache-control', 'no-cache');
         if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);

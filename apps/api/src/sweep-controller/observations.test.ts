@@ -27,6 +27,7 @@ const run = (id: string, status: RunHistory['status'], lr: number, history: numb
   epochs: 3,
   params: { lr },
   history,
+  arrivals: history.map((_, i) => i),
 });
 
 test('observations: completed = best value, stopped = last value, failed = worst seen, cancelled and in flight left out', () => {

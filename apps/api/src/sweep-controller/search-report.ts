@@ -8,14 +8,15 @@ import {
   sweepRunHistories,
 } from '@sweeplab/db';
 import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { type RungRow, rungTable } from './early-stop-rules.ts';
 import { searchPlan } from './search-plan.ts';
 import type { SearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
 /**
  * What GET /v1/sweeps/:id says about a sweep's search: for incremental sweeps the proposals and
- * observations so far and the best run; for sweeps with early_terminate the bands and every run
- * stopped early, at which band, against which threshold.
+ * observations so far and the best run; for sweeps with early_terminate the rung table and every run
+ * stopped early: by which rule, at which band or rung, its value, the threshold and the runs compared.
  */
 export function describeSearch(db: Db, sweepId: string) {
   const sweep = getSweep(db, sweepId);
@@ -28,9 +29,9 @@ export function describeSearch(db: Db, sweepId: string) {
   const goal = resolved?.goal ?? 'maximize';
   const stops = listEarlyStops(db, sweepId);
   const state = getSweepSearch(db, sweepId);
-  // Histories (every epoch row) only for searches that observe them; others get the best run by SQL,
-  // so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
-  const runs = state ? sweepRunHistories(db, sweepId, metric) : null;
+  // Histories (every epoch row) only for searches that observe them and early_terminate's rung table;
+  // others get the best run by SQL, so GET /v1/sweeps/:id stays cheap for a 10,000-run grid.
+  const runs = state || config.early_terminate ? sweepRunHistories(db, sweepId, metric) : null;
   let best: { run_id: string; value: number; params: Record<string, unknown> } | null = null;
   if (runs) {
     for (const run of runs) {
@@ -64,13 +65,20 @@ export function describeSearch(db: Db, sweepId: string) {
     early_terminate: config.early_terminate
       ? {
           ...config.early_terminate,
-          bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)),
+          ...(config.early_terminate.type === 'hyperband'
+            ? { bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)) }
+            : {}),
+          /** Per band (hyperband), rung (asha, per bracket) or epoch (median): reached, stopped, kept, threshold now. */
+          rung_table: rungTable(config.early_terminate, runs ?? [], stops, goal, config.sampler_seed ?? 0),
           stopped: stops.map((s) => ({
             run_id: s.run_id,
+            rule: s.rule,
             band: s.band,
+            bracket: s.bracket,
             epoch: s.epoch,
             value: s.value,
             threshold: s.threshold,
+            compared_run_ids: s.compared_run_ids,
             latency_ms: s.latency_ms,
           })),
         }
@@ -88,4 +96,20 @@ function searchSpaceOrEmpty(config: SweepConfig): SearchSpace {
   } catch {
     return { dims: [], constants: {} };
   }
+}
+
+/** The sweep's early_terminate rule and rung table, for the report and the dashboard; null without one. */
+export function earlyTerminationOf(db: Db, sweepId: string): { rule: string; rungs: RungRow[] } | null {
+  const sweep = getSweep(db, sweepId);
+  const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
+  const rule = parsed?.success ? parsed.data.early_terminate : undefined;
+  if (!parsed?.success || !rule) return null;
+  const resolved = sweepMetric(parsed.data);
+  const metric = resolved?.name ?? 'val_acc';
+  const goal = resolved?.goal ?? 'maximize';
+  const runs = sweepRunHistories(db, sweepId, metric);
+  return {
+    rule: rule.type,
+    rungs: rungTable(rule, runs, listEarlyStops(db, sweepId), goal, parsed.data.sampler_seed ?? 0),
+  };
 }

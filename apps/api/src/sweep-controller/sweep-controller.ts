@@ -17,7 +17,7 @@ import type { ApiContext } from '../api-context.ts';
 import { newId } from '../ids.ts';
 import { listWorkers } from '../worker-registry.ts';
 import type { Observation } from './bayes-search.ts';
-import { hyperbandStopRuns } from './hyperband.ts';
+import { decideEarlyStops } from './early-stop-rules.ts';
 import { proposeRun, type SearchPlan, searchPlan } from './search-plan.ts';
 import { encodeParams, type Point } from './search-space.ts';
 
@@ -165,24 +165,18 @@ export class SweepController {
     const rule = plan?.config.early_terminate;
     if (!plan || !rule) return;
     const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
-    const stops = hyperbandStopRuns(
-      runs.map((r) => ({
-        id: r.id,
-        // A run at its last epoch is finishing anyway: stopping it would only hide that it completed.
-        running: r.status === 'running' && r.history.length < r.epochs,
-        history: r.history,
-      })),
-      rule,
-      plan.goal,
-    );
+    const stops = decideEarlyStops(rule, runs, plan.goal, plan.config.sampler_seed ?? 0);
     const stopped = stops.filter((s) =>
       recordEarlyStop(this.ctx.db, {
         runId: s.id,
         sweepId,
+        rule: s.rule,
         band: s.band,
+        bracket: s.bracket,
         epoch: s.epoch,
         value: s.value,
         threshold: s.threshold,
+        comparedRunIds: s.compared,
         committedAt,
       }),
     );
@@ -196,12 +190,15 @@ export class SweepController {
         {
           runId: s.id,
           sweepId,
+          rule: s.rule,
           band: s.band,
+          bracket: s.bracket,
           value: s.value,
           threshold: s.threshold,
+          compared: s.compared.length,
           latencyMs: toldAt - committedAt,
         },
-        'run stopped early by hyperband',
+        `run stopped early by ${s.rule}`,
       );
     }
   }
