@@ -38,14 +38,18 @@ async function publish(events: (RunEvent | string)[]): Promise<void> {
 }
 
 function ingester(consumer: string, options: Partial<IngesterOptions> = {}): EventIngester {
-  return new EventIngester(
-    api.ctx.redis,
-    api.db,
-    api.ctx.keys,
+  return new EventIngester({
+    redis: api.ctx.redis,
+    db: api.db,
+    keys: api.ctx.keys,
     consumer,
-    { batchSize: 2, blockMs: 20, claimIdleMs: 60_000, claimEveryMs: 1000, ...options },
-    api.ctx.logger,
-  );
+    logger: api.ctx.logger,
+    batchSize: 2,
+    blockMs: 20,
+    claimIdleMs: 60_000,
+    claimEveryMs: 1000,
+    ...options,
+  });
 }
 
 async function pendingCount(): Promise<number> {
@@ -117,14 +121,7 @@ test('entries a dead consumer left unacknowledged are taken over once idle', asy
   await api.ctx.redis.call('XREADGROUP', ...args);
   await new Promise((r) => setTimeout(r, 150));
 
-  const successor = new EventIngester(
-    api.ctx.redis,
-    api.db,
-    api.ctx.keys,
-    'api-new-host',
-    { batchSize: 2, blockMs: 20, claimIdleMs: 100, claimEveryMs: 50 },
-    api.ctx.logger,
-  );
+  const successor = ingester('api-new-host', { claimIdleMs: 100, claimEveryMs: 50 });
   await successor.drain();
   const stored = getRun(api.db, run.id);
   assert.equal(stored?.status, 'completed');
