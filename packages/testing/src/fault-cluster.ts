@@ -29,7 +29,7 @@ export interface RunView {
 }
 
 /** A LocalCluster for one fault test, removed (processes, temp files, Redis keys) when the file ends. */
-export function startFaultCluster(
+export async function startFaultCluster(
   label: string,
   options: {
     workers: number;
@@ -38,11 +38,12 @@ export function startFaultCluster(
     redis?: TestRedis;
   },
 ): Promise<LocalCluster> {
-  return startTestCluster(label, {
+  const { cluster } = await startTestCluster(label, {
     ...options,
     apiEnv: { JOB_BACKOFF_MS: '200', ...options.apiEnv },
     workerEnv: { ...FAST_RECOVERY, ...options.workerEnv },
   });
+  return cluster;
 }
 
 export async function postRun(cluster: LocalCluster, body: Record<string, unknown>): Promise<string> {

@@ -79,9 +79,13 @@ export async function withTestCluster<T>(
   }
 }
 
-/** A cluster for one test file, disposed when the file's tests are done (node:test `after`). */
-export async function startTestCluster(label: string, options: TestClusterOptions): Promise<LocalCluster> {
+/**
+ * A cluster for the rest of a test file, disposed when its tests are done (node:test `after`). Call
+ * it at the top level of the file (`const { cluster } = await startTestCluster(...)`) or inside one
+ * test: `after` registered from a `before` hook would run right after that hook.
+ */
+export async function startTestCluster(label: string, options: TestClusterOptions): Promise<TestCluster> {
   const fixture = await createTestCluster(label, options);
   after(() => fixture.dispose());
-  return fixture.cluster;
+  return fixture;
 }
