@@ -1,17 +1,15 @@
 /**
- * HTTP throughput of the API with autocannon: a spawned API process (so the load generator does not
- * share its event loop) on a temp database seeded with one finished sweep, and its own Redis prefix.
+ * HTTP throughput of the API with autocannon: the API process as `npm run api` runs it (started by
+ * `packages/testing`, so the load generator does not share its event loop) on a temp database seeded
+ * with one finished sweep, and its own Redis prefix.
  *
  *   npm run bench:api -- --duration 10 --connections 10
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
 import { applyRunEvents, closeDatabase, createSweep, migrate, openDatabase } from '@sweeplab/db';
 import { REFERENCE_RECIPE, type RunEvent, type RunParams } from '@sweeplab/shared';
-import { deletePrefix, ensureRedis, freePort, tempDir, testPrefix } from '@sweeplab/testing';
+import { withTestCluster } from '@sweeplab/testing';
 import autocannon from 'autocannon';
-import { intFlags, loadavg, machine, repoRoot, table } from './bench-lib.ts';
+import { intFlags, loadavg, machine, table } from './bench-lib.ts';
 
 const HELP = `bench-api: requests/s and latency of the main endpoints (autocannon)
   --duration S      seconds per endpoint (default 10)
@@ -20,14 +18,9 @@ const HELP = `bench-api: requests/s and latency of the main endpoints (autocanno
   --epochs E        epochs per seeded run (default 20)`;
 const flags = intFlags({ duration: 10, connections: 10, runs: 24, epochs: 20 }, HELP);
 
-const dir = tempDir('bench-api');
-const redis = await ensureRedis();
-const prefix = testPrefix('bench-api');
-const databasePath = join(dir.path, 'orchestrator.db');
-
 // A finished sweep with every epoch recorded, so the report and metrics endpoints have real work to do.
 const sweepId = 'swp_00000000benchapi00';
-{
+function seed({ databasePath }: { databasePath: string }): void {
   const db = openDatabase(databasePath);
   migrate(db);
   const models = ['cnn', 'resnet', 'plain'] as const;
@@ -81,116 +74,76 @@ const sweepId = 'swp_00000000benchapi00';
   closeDatabase(db);
 }
 
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const log = createWriteStream(join(dir.path, 'api.log'));
-const api: ChildProcess = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(repoRoot, 'apps/api/src/main.ts')],
+await withTestCluster(
+  'bench-api',
   {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_PATH: databasePath,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-    },
+    workers: 0,
+    keepDir: Boolean(process.env.KEEP_BENCH_DIR),
+    prepare: seed,
+    // The API as `npm run api` runs it, in a process of its own: the load generator here does not
+    // share its event loop.
+    apiEnv: { LOG_LEVEL: 'warn' },
+  },
+  async (cluster, { prefix }) => {
+    const url = cluster.url;
+    const report = await fetch(`${url}/v1/sweeps/${sweepId}/report`);
+    const hasReport = report.status === 200;
+    const targets: { name: string; method: 'GET' | 'POST'; path: string; body?: string }[] = [
+      {
+        name: 'POST /v1/runs',
+        method: 'POST',
+        path: '/v1/runs',
+        body: JSON.stringify({ model: 'cnn', lr: 0.1, epochs: 1 }),
+      },
+      ...(hasReport
+        ? [
+            {
+              name: 'GET /v1/sweeps/:id/report (json)',
+              method: 'GET' as const,
+              path: `/v1/sweeps/${sweepId}/report`,
+            },
+            {
+              name: 'GET /v1/sweeps/:id/report?format=html',
+              method: 'GET' as const,
+              path: `/v1/sweeps/${sweepId}/report?format=html`,
+            },
+          ]
+        : []),
+      { name: 'GET /v1/sweeps/:id', method: 'GET', path: `/v1/sweeps/${sweepId}` },
+      {
+        name: 'GET /v1/metrics?sweep_id&limit=100',
+        method: 'GET',
+        path: `/v1/metrics?sweep_id=${sweepId}&limit=100`,
+      },
+    ];
+
+    console.log(`# bench:api — ${new Date().toISOString()}`);
+    console.log(machine());
+    console.log(`Redis ${cluster.redis.url}, key prefix ${prefix} (its own, removed at the end)`);
+    console.log(
+      `${flags.connections} connections, ${flags.duration} s per endpoint; seeded sweep: ${flags.runs} runs × ${flags.epochs} epochs` +
+        (hasReport ? '' : `; GET /v1/sweeps/:id/report answered ${report.status}, so it is not measured`),
+    );
+    const rows: (string | number)[][] = [];
+    for (const t of targets) {
+      const r = await autocannon({
+        url: `${url}${t.path}`,
+        method: t.method,
+        connections: flags.connections,
+        duration: flags.duration,
+        ...(t.body ? { body: t.body, headers: { 'content-type': 'application/json' } } : {}),
+      });
+      rows.push([
+        t.name,
+        r.requests.average.toFixed(0),
+        r.latency.p50.toFixed(1),
+        r.latency.p99.toFixed(1),
+        r.requests.total,
+        r.non2xx + r.errors + r.timeouts,
+      ]);
+    }
+    console.log();
+    console.log(table(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx/errors'], rows));
+    console.log(`\n${loadavg()} at the end`);
   },
 );
-api.stdout?.pipe(log);
-api.stderr?.pipe(log);
-
-async function cleanup() {
-  if (api.exitCode === null && api.signalCode === null) {
-    const exited = new Promise((r) => api.once('exit', r));
-    api.kill('SIGTERM');
-    await exited;
-  }
-  await deletePrefix(redis.url, prefix);
-  await redis.stop();
-  dir.remove();
-}
-process.once('SIGINT', () => {
-  cleanup().finally(() => process.exit(130));
-});
-
-try {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (api.exitCode !== null)
-      throw new Error(`the API exited during start; see ${join(dir.path, 'api.log')}`);
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error('the API was not ready after 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-
-  const report = await fetch(`${url}/v1/sweeps/${sweepId}/report`);
-  const hasReport = report.status === 200;
-  const targets: { name: string; method: 'GET' | 'POST'; path: string; body?: string }[] = [
-    {
-      name: 'POST /v1/runs',
-      method: 'POST',
-      path: '/v1/runs',
-      body: JSON.stringify({ model: 'cnn', lr: 0.1, epochs: 1 }),
-    },
-    ...(hasReport
-      ? [
-          {
-            name: 'GET /v1/sweeps/:id/report (json)',
-            method: 'GET' as const,
-            path: `/v1/sweeps/${sweepId}/report`,
-          },
-          {
-            name: 'GET /v1/sweeps/:id/report?format=html',
-            method: 'GET' as const,
-            path: `/v1/sweeps/${sweepId}/report?format=html`,
-          },
-        ]
-      : []),
-    { name: 'GET /v1/sweeps/:id', method: 'GET', path: `/v1/sweeps/${sweepId}` },
-    {
-      name: 'GET /v1/metrics?sweep_id&limit=100',
-      method: 'GET',
-      path: `/v1/metrics?sweep_id=${sweepId}&limit=100`,
-    },
-  ];
-
-  console.log(`# bench:api — ${new Date().toISOString()}`);
-  console.log(machine());
-  console.log(`Redis ${redis.url}, key prefix ${prefix} (its own, removed at the end)`);
-  console.log(
-    `${flags.connections} connections, ${flags.duration} s per endpoint; seeded sweep: ${flags.runs} runs × ${flags.epochs} epochs` +
-      (hasReport ? '' : `; GET /v1/sweeps/:id/report answered ${report.status}, so it is not measured`),
-  );
-  const rows: (string | number)[][] = [];
-  for (const t of targets) {
-    const r = await autocannon({
-      url: `${url}${t.path}`,
-      method: t.method,
-      connections: flags.connections,
-      duration: flags.duration,
-      ...(t.body ? { body: t.body, headers: { 'content-type': 'application/json' } } : {}),
-    });
-    rows.push([
-      t.name,
-      r.requests.average.toFixed(0),
-      r.latency.p50.toFixed(1),
-      r.latency.p99.toFixed(1),
-      r.requests.total,
-      r.non2xx + r.errors + r.timeouts,
-    ]);
-  }
-  console.log();
-  console.log(table(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx/errors'], rows));
-  console.log(`\n${loadavg()} at the end`);
-} finally {
-  await cleanup();
-}

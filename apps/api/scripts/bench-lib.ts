@@ -1,29 +1,19 @@
 /**
- * Shared pieces of the orchestrator benchmarks: an API in this process (so its ingester can time each
- * commit), real worker processes on the synthetic trainer, CPU accounting per component, and cleanup
- * of everything they create (processes, temp folder, Redis keys under their own prefix).
+ * Shared pieces of the orchestrator benchmarks: the production cluster (API started by `startApi` in
+ * this process, so its commit hook can time each commit; real worker processes on the synthetic
+ * trainer; set up and removed by `packages/testing`), CPU accounting per component, and the trials
+ * block `bench:queue` and `bench:scale` both run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg as osLoadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeDatabase, databaseId, migrate, openDatabase } from '@sweeplab/db';
-import { createLogger, type RunEvent, redisKeys } from '@sweeplab/shared';
-import { deletePrefix, ensureRedis, type TestRedis, tempDir, testPrefix } from '@sweeplab/testing';
-import { Redis } from 'ioredis';
+import { createLogger } from '@sweeplab/shared';
+import { createTestCluster, waitFor } from '@sweeplab/testing';
+import type { Redis } from 'ioredis';
 import type { ApiContext } from '../src/api-context.ts';
-import { ApiLease } from '../src/api-lease.ts';
-import { ArtifactStore } from '../src/artifact-store.ts';
-import { buildServer } from '../src/build-server.ts';
-import { artifactsDir, loadApiConfig } from '../src/config.ts';
-import { EventIngester } from '../src/event-ingester.ts';
-import { RunQueue } from '../src/run-queue.ts';
-import { SweepController } from '../src/sweep-controller/sweep-controller.ts';
-
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const workerEntry = join(repoRoot, 'apps/worker/src/main.ts');
+import { loadApiConfig } from '../src/config.ts';
+import { type RunningApi, startApi } from '../src/start-api.ts';
 
 /** Measured: one training child (node + tsx + imports) takes ~1 CPU-second and ~75-100 MB to start. */
 const CHILD_RSS_BYTES = 110 * 1024 * 1024;
@@ -119,16 +109,13 @@ export interface CpuSample {
 export interface BenchCluster {
   url: string;
   ctx: ApiContext;
-  redis: TestRedis;
   prefix: string;
   /** Milliseconds from an epoch event's publication (worker clock) to its commit (same machine). */
   epochCommitLagMs: number[];
   /** Commit time (ms) of each run's terminal event, by run id. */
   finishedCommittedAt: Map<string, number>;
-  workers: ChildProcess[];
   waitForWorkers(timeoutMs?: number): Promise<void>;
   cpu(): Promise<CpuSample>;
-  stop(): Promise<void>;
 }
 
 export interface BenchClusterOptions {
@@ -141,184 +128,44 @@ export interface BenchClusterOptions {
 }
 
 /**
- * An API (with its ingester) in this process plus N worker processes, all on 127.0.0.1 and one Redis
- * prefix of their own. The ingester's `onApplied` hook records when each epoch row was committed.
+ * The cluster users run, set up by `packages/testing` (a temp folder, a key prefix of its own, real
+ * worker processes on the synthetic trainer), with the API in this process, started by the API's own
+ * `startApi` (lease, ingester, reconciliation, sweep controller, artifacts: what `npm run api` runs).
+ * Its `onEventsCommitted` hook records when each epoch row and each terminal event was committed.
+ * The cluster is disposed (processes, keys, folder) however `use` ends, Ctrl-C included.
  */
-export async function startBenchCluster(options: BenchClusterOptions): Promise<BenchCluster> {
-  const dir = tempDir(`bench-${options.label}`);
-  const redisServer = await ensureRedis();
-  const prefix = testPrefix(`bench-${options.label}`);
-  // Its own prefix, so a benchmark never takes (or feeds) a deployment's jobs on the same Redis.
-  console.log(`Redis ${redisServer.url}, key prefix ${prefix} (its own, removed at the end)`);
-  const api = await startBenchApi(options, redisServer.url, prefix, dir.path);
-  const workers: ChildProcess[] = [];
-  for (let i = 1; i <= options.workers; i++) {
-    workers.push(spawnBenchWorker(i, options, redisServer.url, prefix, dir.path));
-  }
-  const meter = new CpuMeter(api.ctx.redis, workers);
-  // Worker start-up (tsx compiling, connecting) is not per-trial cost: measured from when all are up.
-  await meter.reset({ workers: false });
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all(workers.map((w) => stopProcess(w, 20_000)));
-    await api.close();
-    await deletePrefix(redisServer.url, prefix);
-    await redisServer.stop();
-    if (!process.env.KEEP_BENCH_DIR) dir.remove();
-    else console.error(`kept ${dir.path}`);
-  };
-  // Ctrl-C must not leave worker processes or keys behind.
-  process.once('SIGINT', () => {
-    stop().finally(() => process.exit(130));
-  });
-
-  return {
-    url: api.url,
-    ctx: api.ctx,
-    redis: redisServer,
-    prefix,
-    epochCommitLagMs: api.epochCommitLagMs,
-    finishedCommittedAt: api.finishedCommittedAt,
-    workers,
-    async waitForWorkers(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      const { redis, keys } = api.ctx;
-      for (;;) {
-        const alive = await Promise.all(workers.map((_, i) => redis.exists(keys.worker(`bench-w${i + 1}`))));
-        if (alive.every((a) => a === 1)) {
-          await meter.reset({ workers: true });
-          return;
-        }
-        const dead = workers.find((w) => w.exitCode !== null);
-        if (dead) throw new Error(`a worker exited during start; see ${dir.path}`);
-        if (Date.now() > deadline) throw new Error(`workers not up after ${timeoutMs} ms; see ${dir.path}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-    cpu: () => meter.sample(),
-    stop,
-  };
-}
-
-/**
- * The API in this process, listening on a free port, with an ingester whose `onApplied` hook times
- * each commit: epoch rows (lag from publication) and terminal events (commit time by run id).
- */
-async function startBenchApi(options: BenchClusterOptions, redisUrl: string, prefix: string, dir: string) {
-  const config = loadApiConfig({
-    DATABASE_PATH: join(dir, 'orchestrator.db'),
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    MAX_RUNS_PER_SWEEP: String(Math.max(1, Math.min(100_000, options.maxRunsPerSweep))),
-    BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
-    ...options.apiEnv,
-  });
-  const logger = createLogger('bench-api', 'warn');
-  const db = openDatabase(config.DATABASE_PATH);
-  migrate(db);
-  const keys = redisKeys(prefix);
-  const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const redis = connect();
-  const ingestRedis = connect();
-  // BullMQ never closes a connection it was given: this one is ours to quit (left open, it kept
-  // `npm run bench:queue` alive after its table was printed).
-  const queueRedis = connect();
-  const queue = new RunQueue(
-    queueRedis,
-    keys,
-    redis,
-    { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
-    logger,
-  );
-  const lease = new ApiLease(
-    redis,
-    keys.apiLease,
-    { id: databaseId(db), path: config.DATABASE_PATH },
-    { ttlMs: config.API_LEASE_TTL_MS, waitMs: 0 },
-    logger,
-  );
-  await lease.acquire();
+export async function withBenchCluster<T>(
+  options: BenchClusterOptions,
+  use: (cluster: BenchCluster) => Promise<T>,
+): Promise<T> {
   const epochCommitLagMs: number[] = [];
   const finishedCommittedAt = new Map<string, number>();
-  const ingester = new EventIngester(
-    ingestRedis,
-    db,
-    keys,
-    'bench-api',
-    {
-      batchSize: config.INGEST_BATCH_SIZE,
-      blockMs: config.INGEST_BLOCK_MS,
-      claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
-      claimEveryMs: 2000,
-      mayCommit: lease.whyNotHeld,
+  let api: RunningApi | undefined;
+  const label = `bench-${options.label}`;
+  const fixture = await createTestCluster(label, {
+    workers: options.workers,
+    keepDir: Boolean(process.env.KEEP_BENCH_DIR),
+    apiEnv: {
+      LOG_LEVEL: 'warn',
+      MAX_RUNS_PER_SWEEP: String(Math.max(1, Math.min(100_000, options.maxRunsPerSweep))),
+      BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
+      ...options.apiEnv,
     },
-    logger,
-    null,
-    (events: RunEvent[]) => {
-      // Called right after the batch's transaction committed: the rows are visible to readers now.
-      const now = Date.now();
-      for (const e of events) {
-        if (e.type === 'epoch') epochCommitLagMs.push(now - e.at);
-        else if (e.type === 'completed' || e.type === 'failed' || e.type === 'cancelled')
-          finishedCommittedAt.set(e.run_id, now);
-      }
+    inProcessApi: async (env) => {
+      const config = loadApiConfig(env);
+      api = await startApi(config, createLogger('bench-api', config.LOG_LEVEL), {
+        onEventsCommitted(events, committedAt) {
+          // Called right after the batch's transaction committed: the rows are visible to readers now.
+          for (const e of events) {
+            if (e.type === 'epoch') epochCommitLagMs.push(committedAt - e.at);
+            else if (e.type === 'completed' || e.type === 'failed' || e.type === 'cancelled')
+              finishedCommittedAt.set(e.run_id, committedAt);
+          }
+        },
+      });
+      return api;
     },
-  );
-  const artifacts = new ArtifactStore(db, redis, keys, artifactsDir(config), config.ARTIFACT_KEEP, logger);
-  const ctx: ApiContext = {
-    config,
-    db,
-    redis,
-    keys,
-    queue,
-    ingester,
-    lease,
-    artifacts,
-    logger,
-    sweepController: new SweepController({ db, queue, redis, keys, config, logger }),
-  };
-  await ingester.start();
-  const app = await buildServer(ctx);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    ctx,
-    url,
-    epochCommitLagMs,
-    finishedCommittedAt,
-    async close() {
-      await app.close();
-      await ingester.stop();
-      await lease.release();
-      await queue.close();
-      await Promise.allSettled([redis.quit(), ingestRedis.quit(), queueRedis.quit()]);
-      closeDatabase(db);
-    },
-  };
-}
-
-/** Worker `bench-w<i>` as a process on the synthetic trainer, logging to `<dir>/worker-<i>.log`. */
-function spawnBenchWorker(
-  i: number,
-  options: BenchClusterOptions,
-  redisUrl: string,
-  prefix: string,
-  dir: string,
-): ChildProcess {
-  const log = createWriteStream(join(dir, `worker-${i}.log`));
-  const child = spawn(process.execPath, ['--import', 'tsx', workerEntry], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: prefix,
-      WORKER_ID: `bench-w${i}`,
+    workerEnv: {
       WORKER_TRAINER: 'synthetic',
       SYNTHETIC_EPOCH_MS: String(options.epochMs),
       WORKER_CONCURRENCY: String(options.concurrency),
@@ -327,22 +174,48 @@ function spawnBenchWorker(
       LOG_LEVEL: 'warn',
     },
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return child;
-}
-
-/** SIGTERM (a worker's graceful drain), then SIGKILL after `graceMs`. */
-function stopProcess(w: ChildProcess, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (w.exitCode !== null || w.signalCode !== null) return resolve();
-    const kill = setTimeout(() => w.kill('SIGKILL'), graceMs);
-    w.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
+  const { cluster, prefix } = fixture;
+  // Ctrl-C must not leave worker processes or keys behind.
+  const onSigint = () => {
+    fixture.dispose().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    // Its own prefix, so a benchmark never takes (or feeds) a deployment's jobs on the same Redis.
+    console.log(`Redis ${cluster.redis.url}, key prefix ${prefix} (its own, removed at the end)`);
+    const ctx = (api as RunningApi).ctx;
+    const workers = cluster.workers.map((w) => w.process);
+    const meter = new CpuMeter(ctx.redis, workers);
+    // Worker start-up (tsx compiling, connecting) is not per-trial cost: measured from when all are up.
+    await meter.reset({ workers: false });
+    return await use({
+      url: cluster.url,
+      ctx,
+      prefix,
+      epochCommitLagMs,
+      finishedCommittedAt,
+      async waitForWorkers(timeoutMs = 60_000) {
+        await waitFor(
+          'every worker heartbeating',
+          async () => {
+            const dead = cluster.workers.find((w) => w.process.exitCode !== null);
+            if (dead) throw new Error(`${dead.name} exited during start; see ${cluster.logPath(dead)}`);
+            const alive = await Promise.all(
+              cluster.workers.map((w) => ctx.redis.exists(ctx.keys.worker(w.name))),
+            );
+            return alive.every((a) => a === 1) ? true : undefined;
+          },
+          timeoutMs,
+          100,
+        );
+        await meter.reset({ workers: true });
+      },
+      cpu: () => meter.sample(),
     });
-    w.kill('SIGTERM');
-  });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await fixture.dispose();
+  }
 }
 
 /**
@@ -504,6 +377,25 @@ export async function runTrials(
     cpu,
     failed: rows.filter((r) => r.status !== 'completed').length,
   };
+}
+
+/**
+ * The block `bench:queue` and `bench:scale` share: a fresh cluster of `workers` × `concurrency` slots,
+ * every worker up, then `trials` trials through it (`runTrials`); the cluster is removed afterwards.
+ */
+export function benchTrials(
+  o: Omit<BenchClusterOptions, 'maxRunsPerSweep'> & { trials: number; epochs: number; timeoutS: number },
+): Promise<TrialStats> {
+  return withBenchCluster({ ...o, maxRunsPerSweep: o.trials }, async (cluster) => {
+    await cluster.waitForWorkers();
+    return runTrials(cluster, {
+      trials: o.trials,
+      epochs: o.epochs,
+      epochMs: o.epochMs,
+      concurrency: o.workers * o.concurrency,
+      timeoutS: o.timeoutS,
+    });
+  });
 }
 
 export function cpuTable(cpu: CpuSample, wallS: number, trials: number): string {

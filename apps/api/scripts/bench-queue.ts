@@ -7,14 +7,13 @@
  */
 import { cpus } from 'node:os';
 import {
+  benchTrials,
   checkMemory,
   cpuTable,
   intFlags,
   loadavg,
   machine,
   percentile,
-  runTrials,
-  startBenchCluster,
   table,
 } from './bench-lib.ts';
 
@@ -41,61 +40,51 @@ console.log(
     `${flags.workers} workers × concurrency ${flags.concurrency} = ${total} slots\n`,
 );
 
-const cluster = await startBenchCluster({
+const s = await benchTrials({
   label: 'queue',
   workers: flags.workers,
   concurrency: flags.concurrency,
   epochMs: flags['epoch-ms'],
-  maxRunsPerSweep: flags.trials,
+  trials: flags.trials,
+  epochs: flags.epochs,
+  timeoutS: flags['timeout-s'],
 });
-try {
-  await cluster.waitForWorkers();
-  const s = await runTrials(cluster, {
-    trials: flags.trials,
-    epochs: flags.epochs,
-    epochMs: flags['epoch-ms'],
-    concurrency: total,
-    timeoutS: flags['timeout-s'],
-  });
-  const ms = (v: number) => `${v.toFixed(0)} ms`;
-  console.log(
-    table(
-      ['measure', 'value'],
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+console.log(
+  table(
+    ['measure', 'value'],
+    [
+      ['trials completed', `${s.trials - s.failed}/${s.trials}`],
+      ['submit (POST /v1/sweeps, rows + jobs)', ms(s.submitMs)],
+      ['wall (POST → last run committed)', `${s.wallS.toFixed(1)} s`],
+      ['ideal (N × trial time / slots)', `${s.idealS.toFixed(1)} s`],
+      ['overhead vs ideal', `${s.overheadPct.toFixed(1)}%`],
+      ['trials/s', s.trialsPerS.toFixed(2)],
+      ['ideal trials/s', (total / ((flags.epochs * flags['epoch-ms']) / 1000)).toFixed(2)],
       [
-        ['trials completed', `${s.trials - s.failed}/${s.trials}`],
-        ['submit (POST /v1/sweeps, rows + jobs)', ms(s.submitMs)],
-        ['wall (POST → last run committed)', `${s.wallS.toFixed(1)} s`],
-        ['ideal (N × trial time / slots)', `${s.idealS.toFixed(1)} s`],
-        ['overhead vs ideal', `${s.overheadPct.toFixed(1)}%`],
-        ['trials/s', s.trialsPerS.toFixed(2)],
-        ['ideal trials/s', (total / ((flags.epochs * flags['epoch-ms']) / 1000)).toFixed(2)],
-        [
-          'enqueue → started p50 / p99 (queued_at → started_at)',
-          `${ms(percentile(s.queuedToStartedMs, 50))} / ${ms(percentile(s.queuedToStartedMs, 99))}`,
-        ],
-        [
-          'job pickup → started p50 / p99 (child start-up)',
-          `${ms(percentile(s.pickupToStartedMs, 50))} / ${ms(percentile(s.pickupToStartedMs, 99))}`,
-        ],
-        [
-          'slot refill gap p50 / p99',
-          `${ms(percentile(s.slotRefillGapMs, 50))} / ${ms(percentile(s.slotRefillGapMs, 99))}`,
-        ],
-        [
-          'epoch event → row committed p50 / p99',
-          `${ms(percentile(s.epochCommitLagMs, 50))} / ${ms(percentile(s.epochCommitLagMs, 99))}`,
-        ],
+        'enqueue → started p50 / p99 (queued_at → started_at)',
+        `${ms(percentile(s.queuedToStartedMs, 50))} / ${ms(percentile(s.queuedToStartedMs, 99))}`,
       ],
-    ),
-  );
-  console.log();
-  console.log(cpuTable(s.cpu, s.wallS, s.trials));
-  const cpuPerTrial = (s.cpu.api + s.cpu.workers + s.cpu.redis) / s.trials;
-  console.log(
-    `\nWithout the training children, the orchestrator spent ${(cpuPerTrial * 1000).toFixed(1)} CPU ms per trial: ` +
-      `a ceiling of ~${(cpus().length / cpuPerTrial).toFixed(0)} trials/s on ${cpus().length} cores.`,
-  );
-  console.log(`\n${loadavg()} at the end`);
-} finally {
-  await cluster.stop();
-}
+      [
+        'job pickup → started p50 / p99 (child start-up)',
+        `${ms(percentile(s.pickupToStartedMs, 50))} / ${ms(percentile(s.pickupToStartedMs, 99))}`,
+      ],
+      [
+        'slot refill gap p50 / p99',
+        `${ms(percentile(s.slotRefillGapMs, 50))} / ${ms(percentile(s.slotRefillGapMs, 99))}`,
+      ],
+      [
+        'epoch event → row committed p50 / p99',
+        `${ms(percentile(s.epochCommitLagMs, 50))} / ${ms(percentile(s.epochCommitLagMs, 99))}`,
+      ],
+    ],
+  ),
+);
+console.log();
+console.log(cpuTable(s.cpu, s.wallS, s.trials));
+const cpuPerTrial = (s.cpu.api + s.cpu.workers + s.cpu.redis) / s.trials;
+console.log(
+  `\nWithout the training children, the orchestrator spent ${(cpuPerTrial * 1000).toFixed(1)} CPU ms per trial: ` +
+    `a ceiling of ~${(cpus().length / cpuPerTrial).toFixed(0)} trials/s on ${cpus().length} cores.`,
+);
+console.log(`\n${loadavg()} at the end`);

@@ -5,16 +5,7 @@
  *   npm run bench:scale -- --trials 80 --epoch-ms 1000 --concurrency 4
  */
 import { cpus } from 'node:os';
-import {
-  checkMemory,
-  intFlags,
-  loadavg,
-  machine,
-  percentile,
-  runTrials,
-  startBenchCluster,
-  table,
-} from './bench-lib.ts';
+import { benchTrials, checkMemory, intFlags, loadavg, machine, percentile, table } from './bench-lib.ts';
 
 const HELP = `bench-scale: throughput of 1, 2 and 4 worker processes on the synthetic workload
   --trials N        trials per worker count (default 80)
@@ -39,39 +30,29 @@ const rows: (string | number)[][] = [];
 for (const workers of counts) {
   const slots = workers * flags.concurrency;
   console.error(`${workers} worker(s), ${slots} slots …`);
-  const cluster = await startBenchCluster({
+  const s = await benchTrials({
     label: `scale-${workers}`,
     workers,
     concurrency: flags.concurrency,
     epochMs: flags['epoch-ms'],
-    maxRunsPerSweep: flags.trials,
+    trials: flags.trials,
+    epochs: flags.epochs,
+    timeoutS: flags['timeout-s'],
   });
-  try {
-    await cluster.waitForWorkers();
-    const s = await runTrials(cluster, {
-      trials: flags.trials,
-      epochs: flags.epochs,
-      epochMs: flags['epoch-ms'],
-      concurrency: slots,
-      timeoutS: flags['timeout-s'],
-    });
-    const busy = (v: number) => `${((v / (cpus().length * s.wallS)) * 100).toFixed(0)}%`;
-    rows.push([
-      workers,
-      slots,
-      s.trialsPerS.toFixed(2),
-      (slots / ((flags.epochs * flags['epoch-ms']) / 1000)).toFixed(2),
-      `${s.overheadPct.toFixed(0)}%`,
-      `${percentile(s.pickupToStartedMs, 50).toFixed(0)} / ${percentile(s.pickupToStartedMs, 99).toFixed(0)}`,
-      `${percentile(s.epochCommitLagMs, 99).toFixed(0)}`,
-      busy(s.cpu.trainingChildren),
-      busy(s.cpu.workers),
-      busy(s.cpu.api),
-      busy(s.cpu.redis),
-    ]);
-  } finally {
-    await cluster.stop();
-  }
+  const busy = (v: number) => `${((v / (cpus().length * s.wallS)) * 100).toFixed(0)}%`;
+  rows.push([
+    workers,
+    slots,
+    s.trialsPerS.toFixed(2),
+    (slots / ((flags.epochs * flags['epoch-ms']) / 1000)).toFixed(2),
+    `${s.overheadPct.toFixed(0)}%`,
+    `${percentile(s.pickupToStartedMs, 50).toFixed(0)} / ${percentile(s.pickupToStartedMs, 99).toFixed(0)}`,
+    `${percentile(s.epochCommitLagMs, 99).toFixed(0)}`,
+    busy(s.cpu.trainingChildren),
+    busy(s.cpu.workers),
+    busy(s.cpu.api),
+    busy(s.cpu.redis),
+  ]);
 }
 console.log(
   table(

@@ -10,7 +10,6 @@
  *
  *   npm run bench:search -- --seeds 20 --n 20 --mnist 1
  */
-import { join } from 'node:path';
 import {
   createPrng,
   type RunParams,
@@ -19,7 +18,7 @@ import {
   SweepConfig as SweepConfigSchema,
   syntheticEpochMetrics,
 } from '@sweeplab/shared';
-import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
+import { createTestCluster, type LocalCluster, waitFor } from '@sweeplab/testing';
 import { type Observation, proposeBayes, proposeRandom } from '../src/sweep-controller/bayes-search.ts';
 import { buildSearchSpace, decodePoint, type Point } from '../src/sweep-controller/search-space.ts';
 import { intFlags, machine, percentile, table } from './bench-lib.ts';
@@ -194,13 +193,8 @@ async function compare(
   base: SweepConfig,
   timeoutMs: number,
 ) {
-  const dir = tempDir(`bench-search-${label}`);
-  const prefix = testPrefix(`bench-search-${label}`);
-  const cluster = await LocalCluster.start({
-    prefix,
-    databasePath: join(dir.path, 'orchestrator.db'),
+  const { cluster, dispose } = await createTestCluster(`bench-search-${label}`, {
     workers,
-    logDir: join(dir.path, 'logs'),
     apiEnv: { LOG_LEVEL: 'warn' },
     workerEnv: { LOG_LEVEL: 'warn', WORKER_HEARTBEAT_MS: '500', ...workerEnv },
   });
@@ -248,9 +242,7 @@ async function compare(
       ]);
     }
   } finally {
-    await cluster.stop();
-    await deletePrefix(cluster.redis.url, prefix);
-    dir.remove();
+    await dispose();
   }
 }
 

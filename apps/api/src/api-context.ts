@@ -1,6 +1,13 @@
 import { hostname } from 'node:os';
 import { closeDatabase, type Db, databaseId, migrate, openDatabase } from '@sweeplab/db';
-import { closeConnection, type Logger, type RedisKeys, redisKeys, settleWithin } from '@sweeplab/shared';
+import {
+  closeConnection,
+  type Logger,
+  type RedisKeys,
+  type RunEvent,
+  redisKeys,
+  settleWithin,
+} from '@sweeplab/shared';
 import { Redis } from 'ioredis';
 import { ApiLease } from './api-lease.ts';
 import { ArtifactStore } from './artifact-store.ts';
@@ -25,6 +32,17 @@ export interface ApiContext {
   logger: Logger;
 }
 
+/** Hooks for tests and benchmarks; production passes none. */
+export interface ApiContextHooks {
+  /** Overrides `INGEST_BLOCK_MS` (tests want a short read so `stop` returns quickly). */
+  ingesterBlockMs?: number;
+  /**
+   * Called after each committed batch, right after the sweep controller saw it (which always does):
+   * benchmarks time commits here without wiring an ingester of their own.
+   */
+  onEventsCommitted?: (events: readonly RunEvent[], committedAt: number) => void;
+}
+
 /**
  * Opens and migrates the database and connects Redis (one connection each for commands, the queue
  * and the ingester's blocking reads). The ingester is built but not started. `close` releases it all
@@ -33,7 +51,7 @@ export interface ApiContext {
 export function createApiContext(
   config: ApiConfig,
   logger: Logger,
-  options: { ingesterBlockMs?: number } = {},
+  hooks: ApiContextHooks = {},
 ): ApiContext & { close(): Promise<void> } {
   const db = openDatabase(config.DATABASE_PATH);
   migrate(db);
@@ -78,25 +96,25 @@ export function createApiContext(
     logger: logger.child({ component: 'sweep-controller' }),
   });
   const ingester = config.INGEST_ENABLED
-    ? new EventIngester(
-        ingestRedis,
+    ? new EventIngester({
+        redis: ingestRedis,
         db,
         keys,
-        config.INGEST_CONSUMER ?? `api-${hostname()}`,
-        {
-          batchSize: config.INGEST_BATCH_SIZE,
-          blockMs: options.ingesterBlockMs ?? config.INGEST_BLOCK_MS,
-          claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
-          claimEveryMs: Math.min(2000, config.INGEST_CLAIM_IDLE_MS),
-          retainAcked: config.EVENTS_RETAIN_ACKED,
-          trimEveryMs: config.EVENTS_TRIM_EVERY_MS,
-          backlogWarnMs: config.INGEST_BACKLOG_WARN_MS,
-          mayCommit: lease.whyNotHeld,
-        },
-        logger.child({ component: 'ingester' }),
+        consumer: config.INGEST_CONSUMER ?? `api-${hostname()}`,
+        logger: logger.child({ component: 'ingester' }),
         artifacts,
-        (events, _result, committedAt) => sweepController.onEventsCommitted(events, committedAt),
-      )
+        onCommitted: (events, _result, committedAt) => {
+          sweepController.onEventsCommitted(events, committedAt);
+          hooks.onEventsCommitted?.(events, committedAt);
+        },
+        batchSize: config.INGEST_BATCH_SIZE,
+        blockMs: hooks.ingesterBlockMs ?? config.INGEST_BLOCK_MS,
+        claimIdleMs: config.INGEST_CLAIM_IDLE_MS,
+        retainAcked: config.EVENTS_RETAIN_ACKED,
+        trimEveryMs: config.EVENTS_TRIM_EVERY_MS,
+        backlogWarnMs: config.INGEST_BACKLOG_WARN_MS,
+        mayCommit: lease.whyNotHeld,
+      })
     : null;
   return {
     config,

@@ -38,14 +38,18 @@ async function publish(events: (RunEvent | string)[]): Promise<void> {
 }
 
 function ingester(consumer: string, options: Partial<IngesterOptions> = {}): EventIngester {
-  return new EventIngester(
-    api.ctx.redis,
-    api.db,
-    api.ctx.keys,
+  return new EventIngester({
+    redis: api.ctx.redis,
+    db: api.db,
+    keys: api.ctx.keys,
     consumer,
-    { batchSize: 2, blockMs: 20, claimIdleMs: 60_000, claimEveryMs: 1000, ...options },
-    api.ctx.logger,
-  );
+    logger: api.ctx.logger,
+    batchSize: 2,
+    blockMs: 20,
+    claimIdleMs: 60_000,
+    claimEveryMs: 1000,
+    ...options,
+  });
 }
 
 async function pendingCount(): Promise<number> {
@@ -117,14 +121,7 @@ test('entries a dead consumer left unacknowledged are taken over once idle', asy
   await api.ctx.redis.call('XREADGROUP', ...args);
   await new Promise((r) => setTimeout(r, 150));
 
-  const successor = new EventIngester(
-    api.ctx.redis,
-    api.db,
-    api.ctx.keys,
-    'api-new-host',
-    { batchSize: 2, blockMs: 20, claimIdleMs: 100, claimEveryMs: 50 },
-    api.ctx.logger,
-  );
+  const successor = ingester('api-new-host', { claimIdleMs: 100, claimEveryMs: 50 });
   await successor.drain();
   const stored = getRun(api.db, run.id);
   assert.equal(stored?.status, 'completed');
@@ -235,4 +232,51 @@ test('a stopped ingester loses nothing however far the stream grows: only acknow
   assert.equal(after.unacked, 0);
   assert.equal(after.oldestUnackedAgeMs, null);
   assert.equal(after.length, 5, 'acknowledged entries beyond EVENTS_RETAIN_ACKED were trimmed');
+});
+
+test('an ingester given only its connections uses the documented defaults: 500 entries per commit, each reported to onCommitted', async () => {
+  const fresh = await createTestApi('ingester-defaults');
+  try {
+    const run = createRun(fresh.db, { id: 'run_ingest_defaults01', params });
+    const w = { run_id: run.id, attempt: 1, worker_id: 'w1', at: Date.now() };
+    const events: RunEvent[] = [
+      {
+        type: 'started',
+        ...w,
+        backend: 'wasm',
+        tfjs_version: '4.22.0',
+        device: 'cpu',
+        resumed_from_epoch: 0,
+      },
+      ...Array.from({ length: 500 }, (): RunEvent => ({ type: 'epoch', ...w, metrics: metrics(1) })),
+    ];
+    const pipeline = fresh.ctx.redis.pipeline();
+    for (const e of events) pipeline.xadd(fresh.ctx.keys.events, '*', 'e', JSON.stringify(e));
+    await pipeline.exec();
+    const committed: number[] = [];
+    const ingester = new EventIngester({
+      redis: fresh.ctx.redis,
+      db: fresh.db,
+      keys: fresh.ctx.keys,
+      consumer: 'api-defaults',
+      logger: fresh.ctx.logger,
+      onCommitted: (batch) => committed.push(batch.length),
+    });
+    await fresh.ctx.redis.xgroup(
+      'CREATE',
+      fresh.ctx.keys.events,
+      fresh.ctx.keys.eventsGroup,
+      '0',
+      'MKSTREAM',
+    );
+    await ingester.drain();
+    assert.deepEqual(committed, [500, 1], '501 entries: one full batch of 500, then the rest');
+    assert.equal(ingester.stats.eventsRead, 501);
+    assert.deepEqual(
+      getRun(fresh.db, run.id)?.metrics.map((m) => m.epoch),
+      [1],
+    );
+  } finally {
+    await fresh.close();
+  }
 });

@@ -10,15 +10,37 @@ import type { Redis } from 'ioredis';
 import type { ArtifactOutcome, ArtifactStore } from './artifact-store.ts';
 import { type StreamBacklog, streamBacklog, trimAcknowledged } from './event-stream.ts';
 
+/**
+ * What an ingester reads from, writes to and reports to (required), and how (optional, with the
+ * defaults below: the API's own configuration defaults, see `apps/api/src/config.ts`). One object,
+ * as BullMQ's `Worker` takes its options, so a call names what it sets.
+ */
 export interface IngesterOptions {
-  /** Entries per read, committed in one transaction. */
-  batchSize: number;
-  /** How long one read waits for new entries. */
-  blockMs: number;
-  /** Another consumer's unacknowledged entry idle this long is taken over (its reader died). */
-  claimIdleMs: number;
-  /** How often to look for such entries. */
-  claimEveryMs: number;
+  /** A connection of its own: reads block for `blockMs`. */
+  redis: Redis;
+  db: Db;
+  keys: RedisKeys;
+  /** Consumer name in the group; stable across restarts, so its own pending entries are re-read. */
+  consumer: string;
+  logger: Logger;
+  /** Where artifact events are stored; without one they are acknowledged as `not-kept`. */
+  artifacts?: ArtifactStore | null;
+  /**
+   * Called once a batch is committed and acknowledged; `committedAt` is when the commit returned.
+   * The API passes its sweep controller's `onEventsCommitted`; benchmarks time commits here too.
+   */
+  onCommitted?: (events: RunEvent[], result: ApplyRunEventsResult, committedAt: number) => void;
+  /** Entries per read, committed in one transaction. Default 500 (`INGEST_BATCH_SIZE`). */
+  batchSize?: number;
+  /** How long one read waits for new entries. Default 1 s (`INGEST_BLOCK_MS`). */
+  blockMs?: number;
+  /**
+   * Another consumer's unacknowledged entry idle this long is taken over (its reader died).
+   * Default 10 s (`INGEST_CLAIM_IDLE_MS`).
+   */
+  claimIdleMs?: number;
+  /** How often to look for such entries. Default 2 s, or `claimIdleMs` when that is shorter. */
+  claimEveryMs?: number;
   /** Acknowledged entries kept in the stream (for inspection); older ones are trimmed. Default 10,000. */
   retainAcked?: number;
   /** How often to trim and measure the backlog. Default 5 s. */
@@ -27,9 +49,28 @@ export interface IngesterOptions {
   backlogWarnMs?: number;
   /**
    * Why this process may not commit now (its lease on the prefix is lost), or null when it may.
-   * Asked before every read and again right before every commit.
+   * Asked before every read and again right before every commit. Default: always may.
    */
   mayCommit?: () => string | null;
+}
+
+type Settings = Required<
+  Omit<IngesterOptions, 'redis' | 'db' | 'keys' | 'consumer' | 'logger' | 'artifacts'>
+>;
+
+function withDefaults(options: IngesterOptions): Settings {
+  const claimIdleMs = options.claimIdleMs ?? 10_000;
+  return {
+    onCommitted: options.onCommitted ?? (() => {}),
+    batchSize: options.batchSize ?? 500,
+    blockMs: options.blockMs ?? 1_000,
+    claimIdleMs,
+    claimEveryMs: options.claimEveryMs ?? Math.min(2_000, claimIdleMs),
+    retainAcked: options.retainAcked ?? 10_000,
+    trimEveryMs: options.trimEveryMs ?? 5_000,
+    backlogWarnMs: options.backlogWarnMs ?? 60_000,
+    mayCommit: options.mayCommit ?? (() => null),
+  };
 }
 
 export type DeadLetterReason = 'unknown-run' | 'schema-version' | 'malformed';
@@ -93,21 +134,23 @@ export class EventIngester {
   private lastBacklogWarning = 0;
   private maintenance: Promise<StreamBacklog> | undefined;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly db: Db,
-    private readonly keys: RedisKeys,
-    private readonly consumer: string,
-    private readonly options: IngesterOptions,
-    private readonly logger: Logger,
-    private readonly artifacts: ArtifactStore | null = null,
-    /** Called once the batch is committed and acknowledged; `committedAt` is when the commit returned. */
-    private readonly onApplied: (
-      events: RunEvent[],
-      result: ApplyRunEventsResult,
-      committedAt: number,
-    ) => void = () => {},
-  ) {}
+  private readonly redis: Redis;
+  private readonly db: Db;
+  private readonly keys: RedisKeys;
+  private readonly consumer: string;
+  private readonly logger: Logger;
+  private readonly artifacts: ArtifactStore | null;
+  private readonly options: Settings;
+
+  constructor(options: IngesterOptions) {
+    this.redis = options.redis;
+    this.db = options.db;
+    this.keys = options.keys;
+    this.consumer = options.consumer;
+    this.logger = options.logger;
+    this.artifacts = options.artifacts ?? null;
+    this.options = withDefaults(options);
+  }
 
   async start(): Promise<void> {
     await this.artifacts?.init();
@@ -140,13 +183,13 @@ export class EventIngester {
   }
 
   private async measureAndTrim(): Promise<StreamBacklog> {
-    if (this.options.mayCommit?.() == null) {
+    if (this.options.mayCommit() == null) {
       // Only the lease holder trims: an API that lost its lease no longer knows what is acknowledged.
-      await trimAcknowledged(this.redis, this.keys, this.options.retainAcked ?? 10_000);
+      await trimAcknowledged(this.redis, this.keys, this.options.retainAcked);
     }
     const backlog = await streamBacklog(this.redis, this.keys);
     this.stats.backlog = backlog;
-    const warnMs = this.options.backlogWarnMs ?? 60_000;
+    const warnMs = this.options.backlogWarnMs;
     if (
       backlog.oldestUnackedAgeMs !== null &&
       backlog.oldestUnackedAgeMs > warnMs &&
@@ -181,12 +224,12 @@ export class EventIngester {
     while (this.running) {
       try {
         if (Date.now() >= nextMaintenance) {
-          nextMaintenance = Date.now() + (this.options.trimEveryMs ?? 5_000);
+          nextMaintenance = Date.now() + this.options.trimEveryMs;
           await this.maintainStream().catch((err: Error) =>
             this.logger.warn({ err }, 'measuring or trimming the events stream failed'),
           );
         }
-        const paused = this.options.mayCommit?.() ?? null;
+        const paused = this.options.mayCommit();
         if (paused !== this.stats.pausedReason) {
           if (paused) this.logger.error({ reason: paused }, 'ingestion paused: this API may not commit');
           else this.logger.info('ingestion resumed');
@@ -291,7 +334,7 @@ export class EventIngester {
 
     // The lease may have been lost while we waited for entries: then commit nothing and acknowledge
     // nothing; the entries stay pending and are read again (by us or the new holder).
-    const paused = this.options.mayCommit?.() ?? null;
+    const paused = this.options.mayCommit();
     if (paused) {
       this.stats.pausedReason = paused;
       return 0;
@@ -345,7 +388,7 @@ export class EventIngester {
         'kept run events this API cannot apply in the dead-letter stream',
       );
     }
-    this.onApplied(events, result, committedAt);
+    this.options.onCommitted(events, result, committedAt);
     return entries.length;
   }
 

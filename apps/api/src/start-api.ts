@@ -1,5 +1,5 @@
 import type { Logger } from '@sweeplab/shared';
-import { type ApiContext, createApiContext } from './api-context.ts';
+import { type ApiContext, type ApiContextHooks, createApiContext } from './api-context.ts';
 import { buildServer } from './build-server.ts';
 import type { ApiConfig } from './config.ts';
 import { reconcileQueue } from './reconcile-queue.ts';
@@ -12,10 +12,15 @@ export interface RunningApi {
 
 /**
  * Opens and migrates the database, connects Redis, takes the prefix's lease (or refuses to start with
- * LeaseRefusedError), starts the ingester, reconciles, and listens.
+ * LeaseRefusedError), starts the ingester, reconciles, and listens. `main.ts` passes no hooks;
+ * benchmarks start the same API in their own process with hooks that time commits.
  */
-export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
-  const ctx = createApiContext(config, logger);
+export async function startApi(
+  config: ApiConfig,
+  logger: Logger,
+  hooks: ApiContextHooks = {},
+): Promise<RunningApi> {
+  const ctx = createApiContext(config, logger, hooks);
   try {
     if (ctx.ingester) await ctx.lease?.acquire();
     else await ctx.lease?.checkCompatible();

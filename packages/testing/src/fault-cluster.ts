@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import { after } from 'node:test';
-import { LocalCluster, waitFor } from './local-cluster.ts';
+import { type LocalCluster, waitFor } from './local-cluster.ts';
 import type { TestRedis } from './redis-server.ts';
-import { tempDir } from './temp-dir.ts';
-import { deletePrefix, testPrefix } from './test-prefix.ts';
+import { startTestCluster } from './test-cluster.ts';
 
 /** Crash detection tuned for tests: a dead worker's job is taken over within about 4 s. */
 export const FAST_RECOVERY = {
@@ -41,22 +38,10 @@ export async function startFaultCluster(
     redis?: TestRedis;
   },
 ): Promise<LocalCluster> {
-  const dir = tempDir(label);
-  const prefix = testPrefix(label);
-  const cluster = await LocalCluster.start({
-    prefix,
-    databasePath: join(dir.path, 'orchestrator.db'),
-    workers: options.workers,
-    logDir: join(dir.path, 'logs'),
-    ...(options.redis ? { redis: options.redis } : {}),
+  const { cluster } = await startTestCluster(label, {
+    ...options,
     apiEnv: { JOB_BACKOFF_MS: '200', ...options.apiEnv },
     workerEnv: { ...FAST_RECOVERY, ...options.workerEnv },
-  });
-  after(async () => {
-    await cluster.stop();
-    await deletePrefix(cluster.redis.url, prefix).catch(() => {});
-    if (process.env.KEEP_TEST_DIR) console.error(`kept ${dir.path}`);
-    else dir.remove();
   });
   return cluster;
 }

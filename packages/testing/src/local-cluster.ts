@@ -22,6 +22,13 @@ export interface LocalClusterOptions {
   port?: number;
   apiEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
+  /**
+   * Runs the API in the caller's process instead of spawning `apps/api/src/main.ts`: called with the
+   * environment the process would get, it starts the API (with `startApi`, as `main.ts` does) on
+   * `env.PORT` and returns how to close it. Benchmarks use it to time commits through the API's
+   * hooks and to count its CPU apart from the workers'.
+   */
+  inProcessApi?: (env: Record<string, string>) => Promise<{ close(): Promise<void> }>;
 }
 
 export interface ServiceProcess {
@@ -35,10 +42,12 @@ export interface ServiceProcess {
  * else a private redis-server) — what `npm run demo` runs and what the end-to-end tests drive.
  */
 export class LocalCluster {
+  /** The API process; unset when `inProcessApi` runs the API in the caller's process. */
   api!: ServiceProcess;
   readonly workers: ServiceProcess[] = [];
   url = '';
   private workerCount = 0;
+  private inProcessApi: { close(): Promise<void> } | undefined;
 
   private constructor(
     readonly options: LocalClusterOptions,
@@ -96,8 +105,12 @@ export class LocalCluster {
       ...this.options.apiEnv,
       ...extraEnv,
     };
-    this.api = this.spawnService('api', entry.api, env);
     this.url = `http://127.0.0.1:${this.port}`;
+    if (this.options.inProcessApi) {
+      this.inProcessApi = await this.options.inProcessApi(env as Record<string, string>);
+      return;
+    }
+    this.api = this.spawnService('api', entry.api, env);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const exit = await Promise.race([
@@ -152,6 +165,7 @@ export class LocalCluster {
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => this.stopService(w)));
     if (this.api) await this.stopService(this.api);
+    await this.inProcessApi?.close();
     await this.redis.stop();
   }
 }

@@ -6,18 +6,17 @@
  *
  *   npm run bench:artifacts -- [--repeats 10]
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRun, getArtifact, migrate, openDatabase } from '@sweeplab/db';
+import { createRun, getArtifact } from '@sweeplab/db';
 import { initBackend, trainRun } from '@sweeplab/models';
 import { decodeSafetensors } from '@sweeplab/models/export';
-import { createLogger, type EpochMetrics, type RunEvent, RunParams, redisKeys } from '@sweeplab/shared';
+import { createLogger, type EpochMetrics, type RunEvent, RunParams } from '@sweeplab/shared';
 import { deletePrefix, ensureRedis, tempDir, testPrefix } from '@sweeplab/testing';
-import { Redis } from 'ioredis';
-import { ArtifactStore } from '../../../apps/api/src/artifact-store.ts';
-import { EventIngester } from '../../../apps/api/src/event-ingester.ts';
+import { createApiContext } from '../../../apps/api/src/api-context.ts';
+import { loadApiConfig } from '../../../apps/api/src/config.ts';
 import { RunStateStore } from '../../../apps/worker/src/run-state-store.ts';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '10' } } });
@@ -27,23 +26,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const dir = tempDir('bench-artifacts');
 const server = await ensureRedis();
 const prefix = testPrefix('bench-artifacts');
-const keys = redisKeys(prefix);
-const redis = new Redis(server.url);
-const db = openDatabase(join(dir.path, 'orchestrator.db'));
-migrate(db);
-const logger = createLogger('bench-artifacts', 'warn');
-const artifactDir = join(dir.path, 'artifacts');
-mkdirSync(artifactDir);
-const artifacts = new ArtifactStore(db, redis, keys, artifactDir, 'all', logger);
-const ingester = new EventIngester(
-  redis,
-  db,
-  keys,
-  'bench',
-  { batchSize: 100, blockMs: 10, claimIdleMs: 60_000, claimEveryMs: 60_000 },
-  logger,
-  artifacts,
+// The API's own wiring (database, artifact store, ingester as `npm run api` builds them), without its
+// HTTP server or ingest loop: each step below is timed alone, then the ingester is drained by hand.
+const ctx = createApiContext(
+  loadApiConfig({
+    DATABASE_PATH: join(dir.path, 'orchestrator.db'),
+    REDIS_URL: server.url,
+    REDIS_PREFIX: prefix,
+    ARTIFACT_KEEP: 'all',
+  }),
+  createLogger('bench-artifacts', 'warn'),
 );
+const { db, keys, redis, artifacts } = ctx;
+const ingester = ctx.ingester!;
+await ctx.lease!.acquire();
+await artifacts.init();
 await redis.xgroup('CREATE', keys.events, keys.eventsGroup, '0', 'MKSTREAM');
 const runState = new RunStateStore(redis, keys, 3_600_000);
 await initBackend('auto');
@@ -128,7 +125,7 @@ try {
     );
   }
 } finally {
-  redis.disconnect();
+  await ctx.close();
   await deletePrefix(server.url, prefix);
   await server.stop();
   dir.remove();

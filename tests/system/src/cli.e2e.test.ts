@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { deletePrefix, freePort, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
+import { test } from 'node:test';
+import { freePort, startTestCluster, waitFor } from '@sweeplab/testing';
+import type { SweepDetail } from './api-bodies.ts';
 import { type CliResult, runSweeplab, SWEEPLAB_BIN } from './sweeplab-process.ts';
 
 // The `sweeplab` command as users run it (bin/sweeplab.js, a separate process, HTTP only) against a real
@@ -13,42 +14,26 @@ import { type CliResult, runSweeplab, SWEEPLAB_BIN } from './sweeplab-process.ts
 const bin = SWEEPLAB_BIN;
 const TOKEN = 'cli-e2e-token-0123';
 const ESC = '\x1b';
-let cluster: LocalCluster;
-const dir = tempDir('cli-e2e');
-const prefix = testPrefix('cli-e2e');
+const { cluster, dir } = await startTestCluster('cli-e2e', {
+  workers: 1,
+  apiEnv: { API_TOKEN: TOKEN },
+  workerEnv: {
+    WORKER_TRAINER: 'synthetic',
+    SYNTHETIC_EPOCH_MS: '200',
+    WORKER_HEARTBEAT_MS: '500',
+    WORKER_CONCURRENCY: '2',
+  },
+});
 
 function sweeplab(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runSweeplab(args, { API_URL: cluster.url, API_TOKEN: TOKEN, ...env });
 }
 
 function sweepFile(name: string, body: string): string {
-  const path = join(dir.path, name);
+  const path = join(dir, name);
   writeFileSync(path, body);
   return path;
 }
-
-before(async () => {
-  cluster = await LocalCluster.start({
-    prefix,
-    databasePath: join(dir.path, 'orchestrator.db'),
-    workers: 1,
-    logDir: join(dir.path, 'logs'),
-    apiEnv: { API_TOKEN: TOKEN },
-    workerEnv: {
-      WORKER_TRAINER: 'synthetic',
-      SYNTHETIC_EPOCH_MS: '200',
-      WORKER_HEARTBEAT_MS: '500',
-      WORKER_CONCURRENCY: '2',
-    },
-  });
-});
-
-after(async () => {
-  await cluster?.stop();
-  await deletePrefix(cluster.redis.url, prefix);
-  if (!process.env.KEEP_TEST_DIR) dir.remove();
-  else console.error(`kept ${dir.path}`);
-});
 
 test('in a pipe: sweep --watch prints plain progress lines, then the comparison report; listings take --json', async () => {
   const file = sweepFile(
@@ -92,16 +77,16 @@ test('in a pipe: sweep --watch prints plain progress lines, then the comparison 
   assert.equal(csv.code, 0, csv.stderr);
   assert.equal(csv.stdout.trim().split('\n').length, 1 + 4 * 3, 'a header and 12 epoch rows');
 
-  const reportPath = join(dir.path, 'report.html');
+  const reportPath = join(dir, 'report.html');
   const html = await sweeplab(['report', sweepId, '--format', 'html', '--out', reportPath]);
   assert.equal(html.code, 0, html.stderr);
   assert.match(html.stderr, /wrote .*report\.html/);
   assert.match(readFileSync(reportPath, 'utf8'), /^<!doctype html>/i);
   // --open hands the written file to $BROWSER (xdg-open when unset) and does not wait for it.
-  const opened = join(dir.path, 'opened.txt');
-  const browser = join(dir.path, 'browser.sh');
+  const opened = join(dir, 'opened.txt');
+  const browser = join(dir, 'browser.sh');
   writeFileSync(browser, `#!/bin/sh\necho "$1" > ${opened}\n`, { mode: 0o755 });
-  const open = await sweeplab(['report', sweepId, '--out', join(dir.path, 'open.html'), '--open'], {
+  const open = await sweeplab(['report', sweepId, '--out', join(dir, 'open.html'), '--open'], {
     BROWSER: browser,
   });
   assert.equal(open.code, 0, open.stderr);
@@ -110,7 +95,7 @@ test('in a pipe: sweep --watch prints plain progress lines, then the comparison 
     async () => (existsSync(opened) ? readFileSync(opened, 'utf8').trim() : undefined),
     10_000,
   );
-  assert.equal(openedPath, join(dir.path, 'open.html'));
+  assert.equal(openedPath, join(dir, 'open.html'));
   assert.match(readFileSync(openedPath, 'utf8'), /<html/i, '--open without --format writes HTML');
 
   const workers = await sweeplab(['workers', '--json']);
@@ -188,7 +173,7 @@ test('in a terminal: one live bar per run; Ctrl-C detaches and the sweep keeps r
   assert.match(screen, /Stopped watching\. Sweep swp_[0-9a-z]{18} keeps running/);
   assert.ok(screen.includes(`${ESC}[?25h`), 'the cursor comes back');
 
-  const after = await cluster.fetchJson<{ runs: { status: string }[] }>(`/v1/sweeps/${sweepId}`);
+  const after = await cluster.fetchJson<SweepDetail>(`/v1/sweeps/${sweepId}`);
   assert.ok(
     after.body.runs.every((r) => r.status === 'running' || r.status === 'queued' || r.status === 'completed'),
     JSON.stringify(after.body.runs),

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestCluster, waitFor } from '@sweeplab/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { CreatedSweep, RunRequest, RunWithMetrics, SweepDetail, SweepRequest } from './api-bodies.ts';
 import { launchChromium } from './chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
@@ -14,50 +15,30 @@ const SWEEP_NAME = 'CNN vs ResNet vs plain on MNIST, lr 0.05';
 const HOSTILE_NAME = 'probe <img src=x onerror=alert(1)><script>alert("xss")</script>';
 const EPOCHS = 15;
 
-interface RunBody {
-  id: string;
-  status: string;
-  metrics: { epoch: number }[];
-}
-
-let cluster: LocalCluster;
-let browser: Browser;
-let context: BrowserContext;
-const dir = tempDir('dashboard-e2e');
-const prefix = testPrefix('dashboard-e2e');
 const pageErrors: string[] = [];
 const unexpectedDialogs: string[] = [];
 
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const [started, launched] = await Promise.all([
-    LocalCluster.start({
-      prefix,
-      databasePath: join(dir.path, 'orchestrator.db'),
-      workers: 2,
-      logDir: join(dir.path, 'logs'),
-      apiEnv: { INGEST_BLOCK_MS: '200' },
-      workerEnv: {
-        WORKER_TRAINER: 'synthetic',
-        SYNTHETIC_EPOCH_MS: '400',
-        WORKER_HEARTBEAT_MS: '500',
-        WORKER_CONCURRENCY: '3',
-      },
-    }),
-    launchChromium(),
-  ]);
-  cluster = started;
-  browser = launched;
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+mkdirSync(ARTIFACTS, { recursive: true });
+const [{ cluster }, browser] = await Promise.all([
+  startTestCluster('dashboard-e2e', {
+    workers: 2,
+    apiEnv: { INGEST_BLOCK_MS: '200' },
+    workerEnv: {
+      WORKER_TRAINER: 'synthetic',
+      SYNTHETIC_EPOCH_MS: '400',
+      WORKER_HEARTBEAT_MS: '500',
+      WORKER_CONCURRENCY: '3',
+    },
+  }),
+  launchChromium(),
+]);
+const context: BrowserContext = await browser.newContext({
+  viewport: { width: 1280, height: 860 },
+  locale: 'en-US',
 });
-
 after(async () => {
-  await context?.close();
-  await browser?.close();
-  await cluster?.stop();
-  if (cluster) await deletePrefix(cluster.redis.url, prefix);
-  if (!process.env.KEEP_TEST_DIR) dir.remove();
-  else console.error(`kept ${dir.path}`);
+  await context.close();
+  await browser.close();
 });
 
 async function newPage(): Promise<Page> {
@@ -105,7 +86,7 @@ function chartAxes(page: Page) {
 const epochOf = (text: string | null) => Number(/^(\d+) \//.exec(text ?? '')?.[1] ?? Number.NaN);
 
 test('the dashboard follows a running sweep live, opens a run, cancels one and links the HTML report', async () => {
-  const submitted = await cluster.fetchJson<{ id: string; runs: { id: string }[] }>('/v1/sweeps', {
+  const submitted = await cluster.fetchJson<CreatedSweep>('/v1/sweeps', {
     method: 'POST',
     body: JSON.stringify({
       name: SWEEP_NAME,
@@ -117,17 +98,17 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
         lr: { value: 0.05 },
         epochs: { value: EPOCHS },
       },
-    }),
+    } satisfies SweepRequest),
   });
   assert.equal(submitted.status, 201);
   const sweepId = submitted.body.id;
-  const hostile = await cluster.fetchJson<{ id: string }>('/v1/sweeps', {
+  const hostile = await cluster.fetchJson<CreatedSweep>('/v1/sweeps', {
     method: 'POST',
     body: JSON.stringify({
       name: HOSTILE_NAME,
       method: 'grid',
       parameters: { model: { value: 'cnn' }, lr: { value: 0.1 }, epochs: { value: 1 } },
-    }),
+    } satisfies SweepRequest),
   });
   assert.equal(hostile.status, 201);
 
@@ -202,16 +183,19 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
   await screenshot(page, 'dashboard-run.png');
 
   // The cancel button on a run page stops a run (a separate long run, so the sweep stays whole).
-  const extra = await cluster.fetchJson<RunBody>('/v1/runs', {
+  const extra = await cluster.fetchJson<RunWithMetrics>('/v1/runs', {
     method: 'POST',
-    body: JSON.stringify({ model: 'cnn', lr: 0.1, epochs: 200 }),
+    body: JSON.stringify({ model: 'cnn', lr: 0.1, epochs: 200 } satisfies RunRequest),
   });
   await page.goto(`${cluster.url}/#/runs/${extra.body.id}`);
   const cancel = page.getByRole('button', { name: 'Cancel run' });
   await cancel.waitFor();
   await cancel.click();
   await page.locator('.summary .status-cancelled').waitFor({ timeout: 5_000 });
-  assert.equal((await cluster.fetchJson<RunBody>(`/v1/runs/${extra.body.id}`)).body.status, 'cancelled');
+  assert.equal(
+    (await cluster.fetchJson<RunWithMetrics>(`/v1/runs/${extra.body.id}`)).body.status,
+    'cancelled',
+  );
 
   await page.goto(`${cluster.url}/#/workers`);
   await page.locator('tr[data-key="worker-2"]').waitFor({ timeout: 5_000 });
@@ -221,7 +205,7 @@ test('the dashboard follows a running sweep live, opens a run, cancels one and l
   await waitFor(
     'the sweep to complete',
     async () => {
-      const { body } = await cluster.fetchJson<{ counts: Record<string, number> }>(`/v1/sweeps/${sweepId}`);
+      const { body } = await cluster.fetchJson<SweepDetail>(`/v1/sweeps/${sweepId}`);
       return body.counts.completed === 9 ? true : undefined;
     },
     30_000,
