@@ -333,3 +333,44 @@ test('deleting a sweep deletes its artifacts and their files; disk use shows in 
   assert.equal(existsSync(artifactsDir(api.ctx.config)), true);
   assert.deepEqual(readdirSync(artifactsDir(api.ctx.config)), []);
 });
+
+test('sweep best without kept weights: the best run by the metric table, no weights link; 404 before any value', async () => {
+  const { runs } = createSweep(api.db, {
+    id: 'swp_artifactstest00002',
+    name: 'no weights',
+    method: 'grid',
+    config: {},
+    metric: { name: 'val_acc', goal: 'maximize' },
+    runs: [
+      { id: 'run_artifactstest00011', params },
+      { id: 'run_artifactstest00012', params },
+    ],
+  });
+  const empty = await api.app.inject({ url: '/v1/sweeps/swp_artifactstest00002/best' });
+  assert.equal(empty.statusCode, 404);
+  assert.match(empty.json().message, /has no run with a val_acc value yet/);
+
+  const [low, high] = runs.map((r) => r.id) as [string, string];
+  for (const [runId, valAcc] of [
+    [low, 0.5],
+    [high, 0.75],
+  ] as const) {
+    await publish({
+      type: 'started',
+      ...base(runId, 1),
+      backend: 'wasm',
+      tfjs_version: '4.22.0',
+      device: 'cpu',
+      resumed_from_epoch: 0,
+    });
+    await publish({ type: 'epoch', ...base(runId, 1), metrics: { ...trained[0]!.metrics, val_acc: valAcc } });
+  }
+  await api.ctx.ingester!.drain();
+  const best = await api.app.inject({ url: '/v1/sweeps/swp_artifactstest00002/best' });
+  assert.equal(best.statusCode, 200);
+  assert.equal(best.json().run.id, high);
+  assert.deepEqual(best.json().metric, { name: 'val_acc', goal: 'maximize' });
+  assert.equal(best.json().artifact, null);
+  assert.equal(best.json().weights_url, null);
+  assert.equal(best.json().predict_url, null);
+});

@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import {
   type Artifact,
   bestArtifactOfSweep,
+  bestRun,
   getArtifact,
   getRun,
   getSweep,
   listArtifacts,
 } from '@sweeplab/db';
 import { decodeSafetensors, safetensorsToWeights } from '@sweeplab/models/export';
+import { METRIC_NAMES, type MetricName } from '@sweeplab/shared';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
@@ -153,14 +155,30 @@ export function artifactRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!sweep) throw new ApiError(404, 'not_found', `sweep ${id} not found`);
         const metric = { name: sweep.metric_name ?? 'val_acc', goal: sweep.metric_goal ?? 'maximize' };
         const artifact = bestArtifactOfSweep(ctx.db, id, metric.goal);
-        if (!artifact) throw new ApiError(404, 'not_found', `sweep ${id} has no kept weights yet`);
+        if (artifact) {
+          return {
+            sweep_id: id,
+            metric,
+            run: getRun(ctx.db, artifact.run_id),
+            artifact: describe(artifact),
+            weights_url: weightsUrl(artifact.run_id, artifact.kind),
+            predict_url: `/v1/runs/${artifact.run_id}/predict?kind=${artifact.kind}`,
+          };
+        }
+        // Runs that keep no weights (the synthetic trainer, programs that save no artifact) still have a
+        // best run by the metric table; only a sweep with no recorded value yet has no answer.
+        const best = (METRIC_NAMES as readonly string[]).includes(metric.name)
+          ? bestRun(ctx.db, id, metric.name as MetricName, metric.goal)
+          : null;
+        if (!best)
+          throw new ApiError(404, 'not_found', `sweep ${id} has no run with a ${metric.name} value yet`);
         return {
           sweep_id: id,
           metric,
-          run: getRun(ctx.db, artifact.run_id),
-          artifact: describe(artifact),
-          weights_url: weightsUrl(artifact.run_id, artifact.kind),
-          predict_url: `/v1/runs/${artifact.run_id}/predict?kind=${artifact.kind}`,
+          run: getRun(ctx.db, best.run_id),
+          artifact: null,
+          weights_url: null,
+          predict_url: null,
         };
       },
     );
