@@ -2,18 +2,23 @@ import {
   type BackendName,
   codeVersion,
   type EpochMetrics,
+  isProgramJob,
+  JobPayload,
   type Logger,
+  type ProgramJobPayload,
   payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
   TRAIN_JOB_SCHEMA_VERSION,
-  TrainJobPayload,
+  type TrainJobPayload,
 } from '@sweeplab/shared';
 import { DelayedError, type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
+import { ProgramRun } from './program-runner.ts';
+import type { ServedProgram } from './programs.ts';
 import type { EpochArtifacts, RunStateStore } from './run-state-store.ts';
 
 export interface JobContext {
@@ -31,10 +36,19 @@ export interface JobContext {
   childFor: (slot: Slot) => TrainingChild;
   /** Tells the worker which backend its children train on (for heartbeats). */
   noteBackend: (backend: BackendName) => void;
+  /** The user programs this worker runs, by name. */
+  programs: ReadonlyMap<string, ServedProgram>;
+}
+
+/** Whatever runs an attempt — the slot's training child or a program's process — as the worker drives it. */
+export interface RunExecutor {
+  readonly pid: number | undefined;
+  /** Stop the attempt (cancel, hyperband, shutdown); it then ends with `{ aborted: true }`. */
+  abort(reason: string): void;
 }
 
 export interface RunningRun {
-  child: TrainingChild;
+  executor: RunExecutor;
   stopReason: 'cancelled' | 'shutdown' | 'superseded' | null;
   imagesPerSecond: number;
 }
@@ -77,11 +91,13 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
   );
-  const { state, finished } = trainOnChild(run, slot, claim.checkpoint?.data ?? null, resumedFrom, ctx);
+  const { state, finished } = isProgramJob(payload)
+    ? runProgram(run, payload, slot, ctx)
+    : trainOnChild(run, payload, slot, claim.checkpoint?.data ?? null, resumedFrom, ctx);
   ctx.running.set(runId, state);
   if (ctx.isShuttingDown()) {
     state.stopReason = 'shutdown';
-    state.child.abort('worker shutting down');
+    state.executor.abort('worker shutting down');
   }
 
   try {
@@ -99,7 +115,7 @@ interface Attempt {
   runId: string;
   /** The fencing token of this pickup. */
   attempt: number;
-  payload: TrainJobPayload;
+  payload: JobPayload;
   log: Logger;
   /** The fields every event of this attempt carries. */
   base: () => { run_id: string; attempt: number; worker_id: string; at: number };
@@ -129,8 +145,8 @@ async function parsePayloadOrFail(
   runId: string,
   attempt: number,
   ctx: JobContext,
-): Promise<TrainJobPayload> {
-  const parsed = TrainJobPayload.safeParse(job.data);
+): Promise<JobPayload> {
+  const parsed = JobPayload.safeParse(job.data);
   if (parsed.success) return parsed.data;
   const reason = parsed.error.issues
     .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
@@ -156,15 +172,16 @@ async function parsePayloadOrFail(
  */
 function trainOnChild(
   run: Attempt,
+  payload: TrainJobPayload,
   slot: Slot,
   resumeFrom: Uint8Array | null,
   resumedFrom: number,
   ctx: JobContext,
 ): { state: RunningRun; finished: Promise<{ aborted: boolean }> } {
   const { config } = ctx;
-  const { runId, attempt, payload, log } = run;
+  const { runId, attempt, log } = run;
   const child = ctx.childFor(slot);
-  const state: RunningRun = { child, stopReason: null, imagesPerSecond: 0 };
+  const state: RunningRun = { executor: child, stopReason: null, imagesPerSecond: 0 };
   const finished = child.run({
     payload,
     resumeFrom,
@@ -193,7 +210,7 @@ function trainOnChild(
         metrics.epoch,
         blob,
         { type: 'epoch', ...run.base(), metrics },
-        epochArtifacts(run, metrics, config),
+        epochArtifacts(run, payload, metrics, config),
       );
       if (!commit.stored) {
         state.stopReason = 'superseded';
@@ -220,9 +237,14 @@ function trainOnChild(
  * The weights an epoch offers as artifacts: always a `best` candidate (kept only if the sweep's metric
  * improved) and, at the last epoch, `final`. Only real training produces weights worth keeping.
  */
-function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfig): EpochArtifacts | null {
+function epochArtifacts(
+  run: Attempt,
+  payload: TrainJobPayload,
+  metrics: EpochMetrics,
+  config: WorkerConfig,
+): EpochArtifacts | null {
   if (config.WORKER_TRAINER !== 'tfjs') return null;
-  const metric = run.payload.metric ?? { name: 'val_acc', goal: 'maximize' };
+  const metric = payload.metric ?? { name: 'val_acc', goal: 'maximize' };
   const artifact = (kind: 'best' | 'final') => ({
     type: 'artifact' as const,
     ...run.base(),
@@ -237,8 +259,74 @@ function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfi
     metricValue: metrics[metric.name],
     goal: metric.goal,
     best: artifact('best'),
-    final: metrics.epoch === run.payload.params.epochs ? artifact('final') : null,
+    final: metrics.epoch === payload.params.epochs ? artifact('final') : null,
   };
+}
+
+/**
+ * Starts the run's program (issue #21). Every logged step is committed fenced by the attempt before the
+ * next is read; a commit refused because a newer attempt owns the run stops this one.
+ */
+function runProgram(
+  run: Attempt,
+  payload: ProgramJobPayload,
+  slot: Slot,
+  ctx: JobContext,
+): { state: RunningRun; finished: Promise<{ aborted: boolean }> } {
+  const { runId, attempt, log } = run;
+  const program = ctx.programs.get(payload.program);
+  if (!program) {
+    // Routing keeps other programs' jobs away; a job put on this queue by hand fails clearly, once.
+    const error = new TrainingChildError(
+      `this worker does not serve program ${payload.program}`,
+      'program-unknown',
+    );
+    return {
+      state: { executor: { pid: undefined, abort: () => {} }, stopReason: null, imagesPerSecond: 0 },
+      finished: Promise.reject(error),
+    };
+  }
+  const state: RunningRun = {
+    executor: { pid: undefined, abort: () => {} },
+    stopReason: null,
+    imagesPerSecond: 0,
+  };
+  const programRun = new ProgramRun({
+    program,
+    payload,
+    attempt,
+    gpu: slot.gpu,
+    stopGraceMs: ctx.config.WORKER_STOP_GRACE_MS,
+    onStarted: async ({ pid }) => {
+      log.info({ program: program.name, pid }, 'program started');
+      await ctx.events.publish({
+        type: 'started',
+        ...run.base(),
+        backend: 'cpu',
+        tfjs_version: `none (program ${program.name})`,
+        device: slot.gpu === null ? 'cpu' : `gpu ${slot.gpu}`,
+        resumed_from_epoch: 0,
+      });
+    },
+    onLog: async (step, values) => {
+      const commit = await ctx.runState.commitFenced(runId, attempt, {
+        type: 'metrics',
+        ...run.base(),
+        step,
+        values,
+      });
+      if (!commit.stored) {
+        state.stopReason = 'superseded';
+        throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
+      }
+      if (commit.cancelled && !state.stopReason) {
+        state.stopReason = 'cancelled';
+        programRun.abort('cancelled');
+      }
+    },
+  });
+  state.executor = programRun;
+  return { state, finished: programRun.run() };
 }
 
 /** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */

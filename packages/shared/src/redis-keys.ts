@@ -1,3 +1,5 @@
+import { BUILTIN_PROGRAM } from './programs.ts';
+
 /**
  * Every Redis key the system uses, derived from one prefix (REDIS_PREFIX) so that several deployments,
  * or test files, can share one Redis without touching each other's data.
@@ -7,6 +9,12 @@ export function redisKeys(prefix: string) {
     prefix,
     /** BullMQ queue name; BullMQ itself is given `prefix` so its keys are `<prefix>:train:*`. */
     trainQueue: 'train',
+    /**
+     * The queue of one program's runs (the built-in program's is `train`): only workers serving the
+     * program read it, so a job never reaches a worker that cannot run it, and waits while none can.
+     */
+    programQueue: (program: string) =>
+      program === BUILTIN_PROGRAM ? 'train' : `program-${encodeURIComponent(program)}`,
     /** Stream of RunEvent entries, read by the API's ingester through a consumer group. */
     events: `${prefix}:events`,
     eventsGroup: 'ingester',

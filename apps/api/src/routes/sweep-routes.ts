@@ -2,6 +2,7 @@ import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSwee
 import {
   defaultSweepName,
   isIncrementalSweep,
+  isProgramSweep,
   SweepConfig,
   sweepMetric,
   sweepWarnings,
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError, validationError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { createProgramSweep } from '../program-sweeps.ts';
 import { CreatedSweep, SweepCancellation, SweepDetail, SweepRecord } from '../response-schemas.ts';
 import { describeSearch } from '../sweep-controller/search-report.ts';
 import { expandSweep } from '../sweep-expansion.ts';
@@ -34,6 +36,8 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const config = request.body;
+        if (isProgramSweep(config))
+          return reply.status(201).send(await createProgramSweep(ctx, config, limits));
         const incremental = isIncrementalSweep(config);
         if (config.run_cap !== undefined && config.run_cap > limits.maxRunsPerSweep) {
           throw validationError([
