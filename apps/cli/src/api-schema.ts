@@ -267,6 +267,12 @@ export interface components {
                 status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
                 /** @description absent for bayes sweeps: their runs are proposed later */
                 params?: unknown;
+                /** @description the program the run starts (program sweeps only) */
+                program?: string;
+                /** @description the run's parameters under the sweep's names (program sweeps only) */
+                program_params?: {
+                    [key: string]: unknown;
+                };
             }[];
         };
         /** @description One epoch of one run: the metrics table row */
@@ -372,6 +378,10 @@ export interface components {
             lr_gamma: number;
             warmup_epochs: number;
             depth: number;
+            program: string | null;
+            program_params: ((string | number | boolean | null) | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -417,6 +427,10 @@ export interface components {
             lr_gamma: number;
             warmup_epochs: number;
             depth: number;
+            program: string | null;
+            program_params: ((string | number | boolean | null) | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -473,6 +487,12 @@ export interface components {
             slots: string[];
             backend: ("tensorflow" | "wasm" | "cpu") | null;
             running_runs: string[];
+            /**
+             * @default [
+             *       "sweeplab:builtin"
+             *     ]
+             */
+            programs: string[];
             images_per_second: number;
             started_at: number;
             last_heartbeat: number;
