@@ -144,6 +144,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/program-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every value a program logged, one row per run × step × key (JSON or CSV); the sweep metric's rows are the run's iterations */
+        get: operations["listProgramMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sweeps/{id}/report": {
         parameters: {
             query?: never;
@@ -345,6 +362,16 @@ export interface components {
             epoch_seconds: number;
             images_per_second: number;
             epoch_lr: number | null;
+        };
+        /** @description One value a program logged: run, step and key */
+        ProgramMetricsRow: {
+            run_id: string;
+            sweep_id: string | null;
+            program: string;
+            step: number;
+            key: string;
+            value: number;
+            attempt: number;
         };
         /** @description ready is true when Redis and the database answer */
         Readiness: {
@@ -1110,6 +1137,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetricsPage"] | string;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProgramMetrics: {
+        parameters: {
+            query?: {
+                sweep_id?: string;
+                run_id?: string;
+                key?: string;
+                format?: "json" | "csv";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: components["schemas"]["ProgramMetricsRow"][];
+                    } | string;
                 };
             };
             /** @description Bad request: `issues` names each field at fault and why (nothing was written) */

@@ -98,6 +98,27 @@ test('a Python program reports through the sweeplab module and reads its config'
   ]);
 });
 
+test('a Node.js program reports through the sweeplab module (NODE_PATH) with the same calls', async () => {
+  const p = program(
+    'train.mjs',
+    [
+      "import { createRequire } from 'node:module';",
+      "const sweeplab = createRequire(import.meta.url)('sweeplab');",
+      'const config = sweeplab.init();',
+      'sweeplab.log({ loss: config.lr });',
+      'sweeplab.log({ loss: config.lr / 2, stop: sweeplab.shouldStop() ? 1 : 0 }, 5);',
+      'sweeplab.log({ loss: 0 });',
+    ].join('\n'),
+  );
+  const { finished, logged } = start(p, payload({ lr: 0.5 }));
+  assert.deepEqual(await finished, { aborted: false });
+  assert.deepEqual(logged, [
+    [0, { loss: 0.5 }],
+    [5, { loss: 0.25, stop: 0 }],
+    [6, { loss: 0 }],
+  ]);
+});
+
 test('a non-zero exit fails the run, permanently, with the code and the end of stderr', async () => {
   const p = program('fail.js', 'console.error("x".repeat(5000) + "the real reason"); process.exit(3);');
   const { finished } = start(p, payload({}));

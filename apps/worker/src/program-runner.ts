@@ -14,8 +14,11 @@ import {
 import { TrainingChildError } from './child.ts';
 import type { ServedProgram } from './programs.ts';
 
+/** The folder of the Node.js `sweeplab` module, put on every program's NODE_PATH. */
+export const NODE_MODULE_DIR = resolve(fileURLToPath(new URL('../../../sdk/node', import.meta.url)));
+
 /** The folder holding the one-file `sweeplab` Python module, put on every program's PYTHONPATH. */
-export const PYTHON_MODULE_DIR = resolve(fileURLToPath(new URL('../../../python', import.meta.url)));
+export const PYTHON_MODULE_DIR = resolve(fileURLToPath(new URL('../../../sdk/python', import.meta.url)));
 
 /** How much of a program's stderr (and stdout) a run keeps for its error: the last 4 KiB. */
 export const OUTPUT_TAIL_BYTES = 4096;
@@ -99,6 +102,7 @@ export class ProgramRun {
       SWEEPLAB_REPORT_FD: String(PROGRAM_REPORT_FD),
       SWEEPLAB_METRIC: payload.metric?.name ?? '',
       PYTHONPATH: [PYTHON_MODULE_DIR, process.env.PYTHONPATH].filter(Boolean).join(':'),
+      NODE_PATH: [NODE_MODULE_DIR, process.env.NODE_PATH].filter(Boolean).join(':'),
     };
     if (gpu !== null) env.CUDA_VISIBLE_DEVICES = gpu;
     return env;

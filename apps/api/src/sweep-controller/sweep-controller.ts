@@ -7,6 +7,7 @@ import {
   getSweepSearch,
   listActiveSweepSearches,
   type MetricColumn,
+  programRunHistories,
   type RunHistory,
   recordEarlyStop,
   recordStopTold,
@@ -15,6 +16,8 @@ import {
 } from '@sweeplab/db';
 import {
   createPrng,
+  isProgramSweep,
+  programSweepMetric,
   type RunEvent,
   type RunParams,
   runParamsSchema,
@@ -35,6 +38,8 @@ interface SweepPlan {
   metric: MetricColumn;
   goal: 'maximize' | 'minimize';
   space: SearchSpace;
+  /** A program sweep's metric as its program logs it (histories from run_metrics); null for built-in sweeps. */
+  programMetric?: string | null;
 }
 
 /** Observations for the search: each ended run's value, lower is better. */
@@ -57,6 +62,29 @@ export function observationsOf(plan: SweepPlan, runs: readonly RunHistory[]): Ob
       if (run.status === 'failed') observed.push({ point, value: worst });
   }
   return observed;
+}
+
+function builtinPlan(config: SweepConfig): SweepPlan {
+  return {
+    config,
+    metric: (sweepMetric(config)?.name ?? 'val_acc') as MetricColumn,
+    goal: sweepMetric(config)?.goal ?? 'maximize',
+    space: buildSearchSpace(config.parameters),
+    programMetric: null,
+  };
+}
+
+/** A program sweep is judged on what its program logs; it is expanded up front, so it proposes nothing. */
+function programPlan(config: SweepConfig): SweepPlan | null {
+  const metric = programSweepMetric(config);
+  if (!isProgramSweep(config) || !metric) return null;
+  return {
+    config,
+    metric: 'val_acc',
+    goal: metric.goal,
+    space: { dims: [], constants: {} },
+    programMetric: metric.name,
+  };
 }
 
 /**
@@ -146,14 +174,7 @@ export class SweepController {
     if (this.plans.has(sweepId)) return this.plans.get(sweepId) ?? null;
     const sweep = getSweep(this.ctx.db, sweepId);
     const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
-    const plan = parsed?.success
-      ? {
-          config: parsed.data,
-          metric: (sweepMetric(parsed.data)?.name ?? 'val_acc') as MetricColumn,
-          goal: sweepMetric(parsed.data)?.goal ?? 'maximize',
-          space: buildSearchSpace(parsed.data.parameters),
-        }
-      : null;
+    const plan = parsed?.success ? (programPlan(parsed.data) ?? builtinPlan(parsed.data)) : null;
     this.plans.set(sweepId, plan);
     return plan;
   }
@@ -162,7 +183,9 @@ export class SweepController {
     const plan = this.plan(sweepId);
     const rule = plan?.config.early_terminate;
     if (!plan || !rule) return;
-    const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
+    const runs = plan.programMetric
+      ? programRunHistories(this.ctx.db, sweepId, plan.programMetric)
+      : sweepRunHistories(this.ctx.db, sweepId, plan.metric);
     const stops = hyperbandStopRuns(
       runs.map((r) => ({
         id: r.id,
