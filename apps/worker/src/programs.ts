@@ -57,8 +57,11 @@ function fromDir(dir: string): ServedProgram[] {
     // Hidden files and folders, and names a sweep could not spell, are not programs.
     if (name.split('/').some((part) => part.startsWith('.')) || !ProgramName.safeParse(name).success)
       continue;
-    if (!statSync(path).isFile()) continue;
-    programs.push({ name, path, cwd: dirname(path), interpreter: defaultInterpreter(path), env: {} });
+    const stat = statSync(path);
+    const interpreter = defaultInterpreter(path);
+    // A file with no interpreter by its extension runs only if it is executable (a README is not a program).
+    if (!stat.isFile() || (interpreter.length === 0 && (stat.mode & 0o111) === 0)) continue;
+    programs.push({ name, path, cwd: dirname(path), interpreter, env: {} });
   }
   return programs;
 }
