@@ -45,6 +45,8 @@ export interface RunExecutor {
   readonly pid: number | undefined;
   /** Stop the attempt (cancel, hyperband, shutdown); it then ends with `{ aborted: true }`. */
   abort(reason: string): void;
+  /** End it at once (SIGKILL): the worker's drain ran out of time. */
+  kill(): void;
 }
 
 export interface RunningRun {
@@ -263,6 +265,9 @@ function epochArtifacts(
   };
 }
 
+/** Stands in until a program's process exists (and for a job this worker cannot run). */
+const IDLE_EXECUTOR: RunExecutor = { pid: undefined, abort: () => {}, kill: () => {} };
+
 /**
  * Starts the run's program (issue #21). Every logged step is committed fenced by the attempt before the
  * next is read; a commit refused because a newer attempt owns the run stops this one.
@@ -282,12 +287,12 @@ function runProgram(
       'program-unknown',
     );
     return {
-      state: { executor: { pid: undefined, abort: () => {} }, stopReason: null, imagesPerSecond: 0 },
+      state: { executor: IDLE_EXECUTOR, stopReason: null, imagesPerSecond: 0 },
       finished: Promise.reject(error),
     };
   }
   const state: RunningRun = {
-    executor: { pid: undefined, abort: () => {} },
+    executor: IDLE_EXECUTOR,
     stopReason: null,
     imagesPerSecond: 0,
   };

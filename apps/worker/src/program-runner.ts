@@ -209,6 +209,11 @@ export class ProgramRun {
     }
   }
 
+  /** SIGKILL to the group now (the worker is going away and must not leave the program behind). */
+  kill(): void {
+    this.signal('SIGKILL');
+  }
+
   /** Stop: the stop file (should_stop() turns true), SIGTERM to the group, SIGKILL after the grace. */
   abort(_reason: string): void {
     if (this.aborted) return;

@@ -210,6 +210,8 @@ export class TrainWorker {
     ]);
     if (timedOut) {
       logger.warn('grace period over: forcing close');
+      // A program lives in its own process group and would outlive this process: end it now.
+      for (const run of this.running.values()) run.executor.kill();
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await Promise.race([

@@ -41,7 +41,18 @@ export const ProgramSpec = z
 export type ProgramSpec = z.infer<typeof ProgramSpec>;
 
 /** WORKER_PROGRAMS_FILE: `{ "programs": { "<name>": { "path": …, … } } }` (JSON). */
-export const ProgramsFile = z.object({ programs: z.record(ProgramName, ProgramSpec) }).strict();
+export const ProgramsFile = z
+  .object({
+    programs: z.record(z.string(), ProgramSpec).superRefine((programs, ctx) => {
+      // Checked here rather than as the record's key schema, so the message says what is wrong.
+      for (const name of Object.keys(programs)) {
+        for (const issue of ProgramName.safeParse(name).error?.issues ?? []) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `program name: ${issue.message}` });
+        }
+      }
+    }),
+  })
+  .strict();
 export type ProgramsFile = z.infer<typeof ProgramsFile>;
 
 /** `${interpreter}` for a program file without one, from its extension. */

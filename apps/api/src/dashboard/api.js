@@ -112,6 +112,7 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {string | null} backend
  * @property {string[]} slots
  * @property {string[]} running_runs
+ * @property {string[]} [programs] the programs it runs (sweeplab:builtin = the built-in networks)
  * @property {number} images_per_second
  * @property {number} started_at
  * @property {number} last_heartbeat
