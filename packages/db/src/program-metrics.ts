@@ -74,11 +74,14 @@ export type ProgramMetricsRow = {
 
 /** Every value programs logged (long format: one row per run, step and key), filtered and paginated. */
 export function queryProgramMetrics(db: Db, filter: ProgramMetricsFilter): ProgramMetricsRow[] {
-  const where: string[] = ['r.program IS NOT NULL'];
-  const args: (string | number)[] = [];
-  if (filter.sweepId !== undefined) where.push('r.sweep_id = ?') && args.push(filter.sweepId);
-  if (filter.runId !== undefined) where.push('rm.run_id = ?') && args.push(filter.runId);
-  if (filter.key !== undefined) where.push('rm.key = ?') && args.push(filter.key);
+  const conditions: [string, string | undefined][] = [
+    ['r.sweep_id = ?', filter.sweepId],
+    ['rm.run_id = ?', filter.runId],
+    ['rm.key = ?', filter.key],
+  ];
+  const chosen = conditions.filter((c): c is [string, string] => c[1] !== undefined);
+  const where = ['r.program IS NOT NULL', ...chosen.map(([sql]) => sql)];
+  const args = chosen.map(([, value]) => value);
   return db.$client
     .prepare(
       `SELECT rm.run_id, r.sweep_id, r.program, rm.step, rm.key, rm.value, rm.attempt
