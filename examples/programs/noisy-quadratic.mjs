@@ -15,7 +15,10 @@ try {
 
 // W&B-style flags (--name=value) as the default command passes them.
 const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, Number(v)]),
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, Number(v)]),
 );
 const { lr = 0.01, momentum = 0, steps = 30 } = args;
 let w = 5;
