@@ -69,5 +69,6 @@ export function programJob(
     ...(config.command ? { command: config.command } : {}),
     program_params: params,
     ...(metric ? { metric } : {}),
+    ...(config.retries ? { retries: config.retries } : {}),
   };
 }

@@ -71,7 +71,8 @@ export class RunQueue {
         data: { schema_version: TRAIN_JOB_SCHEMA_VERSION, ...data } as JobPayload,
         opts: {
           jobId: data.run_id,
-          attempts: this.options.attempts,
+          // A program sweep's `retries` needs that many attempts beyond the first, whatever JOB_ATTEMPTS says.
+          attempts: Math.max(this.options.attempts, ('retries' in data ? (data.retries ?? 0) : 0) + 1),
           backoff: { type: 'exponential', delay: this.options.backoffMs },
           // Keep finished jobs for a day so enqueueing the same run again stays a no-op meanwhile.
           removeOnComplete: { age: 24 * 3600, count: 100_000 },

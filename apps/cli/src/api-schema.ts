@@ -934,6 +934,7 @@ export interface operations {
                     run_cap?: number;
                     program?: string;
                     command?: string[];
+                    retries?: number;
                     project?: string;
                     entity?: string;
                     early_terminate?: {

@@ -371,7 +371,10 @@ async function settleFailure(run: Attempt, state: RunningRun, err: unknown, ctx:
     return { cancelled: true };
   }
   const message = err instanceof Error ? err.message : String(err);
-  const permanent = err instanceof TrainingChildError ? err.permanent : null;
+  let permanent = err instanceof TrainingChildError ? err.permanent : null;
+  // A program's own failure is retried only as often as its sweep asks (`retries: N`).
+  const retries = isProgramJob(run.payload) ? (run.payload.retries ?? 0) : 0;
+  if (permanent === 'program-failed' && run.job.attemptsMade < retries) permanent = null;
   const maxAttempts = run.job.opts.attempts ?? 1;
   const willRetry = !permanent && run.job.attemptsMade + 1 < maxAttempts;
   run.log.error(

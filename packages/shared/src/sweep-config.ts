@@ -66,6 +66,13 @@ export const SweepConfig = z
     program: z.string().optional(),
     /** The program's command line with W&B's macros; default `${env} ${interpreter} ${program} ${args}`. */
     command: z.array(z.string().max(10_000)).max(1000).optional(),
+    /** Program sweeps: how often a run whose program fails is started again (its own failures; default 0). */
+    retries: z
+      .number()
+      .int('must be an integer')
+      .min(0, 'must be at least 0')
+      .max(10, 'must be at most 10')
+      .optional(),
     project: z.string().optional(),
     entity: z.string().optional(),
     ...adaptiveSweepKeys,
@@ -141,6 +148,9 @@ export function sweepWarnings(config: SweepConfig): string[] {
     if (config[key as keyof typeof KEYS_WITHOUT_EFFECT] !== undefined) warnings.push(`${key}: ${reason}`);
   }
   if (program) return warnings;
+  if (config.retries !== undefined) {
+    warnings.push('retries: for program sweeps; built-in runs retry infrastructure failures (JOB_ATTEMPTS)');
+  }
   for (const name of Object.keys(config.parameters)) {
     const ours = runParameterName(name);
     if (ours && ours !== name) warnings.push(`parameters.${name}: mapped to ${ours}`);

@@ -57,6 +57,8 @@ export const ProgramJobPayload = z
     /** The run's parameters as the sweep made them, under the sweep's names. */
     program_params: z.record(z.string(), JsonValue),
     metric: ProgramMetric.nullable().optional(),
+    /** How often a run whose program fails (non-zero exit, signal) is started again: the sweep's `retries`. */
+    retries: z.number().int().min(0).optional(),
   })
   .strict();
 export type ProgramJobPayload = z.infer<typeof ProgramJobPayload>;

@@ -45,6 +45,7 @@ before(async () => {
     databasePath: join(dir.path, 'orchestrator.db'),
     workers: 2,
     logDir: join(dir.path, 'logs'),
+    apiEnv: { JOB_BACKOFF_MS: '100' },
     workerEnv: {
       WORKER_PROGRAMS_DIR: fixtures,
       WORKER_HEARTBEAT_MS: '500',
@@ -189,6 +190,25 @@ test('hostile values reach the program as one literal argument each, or are refu
   assert.match(JSON.stringify(nul.body), /NUL/);
   const shell = await post({ program: 'argv.sh; id', method: 'grid', parameters: { s: { value: 1 } } });
   assert.equal(shell.status, 400, 'a program name is a name, not a command');
+});
+
+test("a program's failure fails its run with the exit code and stderr, retried only with retries: N", async () => {
+  const once = await post({ program: 'flaky.sh', method: 'grid', parameters: { x: { value: 1 } } });
+  const [failed] = await untilSettled(once.body.id, 60_000);
+  assert.equal(failed?.status, 'failed');
+  assert.match(
+    failed?.error ?? '',
+    /^program flaky\.sh exited with code 1; stderr \(last 4 KiB\):\nattempt 1: the disk is full\n$/,
+  );
+  const retried = await post({
+    program: 'flaky.sh',
+    method: 'grid',
+    retries: 1,
+    parameters: { x: { value: 1 } },
+  });
+  const [run] = await untilSettled(retried.body.id, 60_000);
+  assert.equal(run?.status, 'completed', run?.error ?? '');
+  assert.match(run?.error ?? '', /attempt 1: the disk is full/, 'the first failure stays visible');
 });
 
 test('a program no live worker serves waits with a warning, then runs when a worker serving it starts', async () => {
