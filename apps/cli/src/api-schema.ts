@@ -161,6 +161,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program run's stdout and stderr (follow: `after` the last id and `wait_ms`) */
+        get: operations["listRunLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sweeps/{id}/report": {
         parameters: {
             query?: never;
@@ -421,6 +438,22 @@ export interface components {
             queued_at: string;
             started_at: string | null;
             finished_at: string | null;
+        };
+        /** @description A program run's stdout and stderr, oldest first */
+        RunLogs: {
+            run_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
+            lines: {
+                /** @description pass as `after` to read on from here */
+                id: string;
+                /** @enum {string} */
+                stream: "stdout" | "stderr";
+                attempt: number;
+                line: string;
+            }[];
+            /** @description the last line id answered (or `after` when none): the next `after` */
+            next: string | null;
         };
         /** @description Runs per status, every status present */
         RunStatusCounts: {
@@ -1180,6 +1213,50 @@ export interface operations {
             };
             /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRunLogs: {
+        parameters: {
+            query?: {
+                after?: string;
+                wait_ms?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A program run's stdout and stderr, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunLogs"];
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

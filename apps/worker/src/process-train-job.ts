@@ -19,6 +19,7 @@ import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
 import { ProgramRun } from './program-runner.ts';
 import type { ServedProgram } from './programs.ts';
+import { RunLogSink } from './run-log-sink.ts';
 import type { EpochArtifacts, RunStateStore } from './run-state-store.ts';
 
 export interface JobContext {
@@ -296,12 +297,14 @@ function runProgram(
     stopReason: null,
     imagesPerSecond: 0,
   };
+  const logs = new RunLogSink(ctx.redis, ctx.keys, runId, attempt, ctx.config.CHECKPOINT_TTL_MS);
   const programRun = new ProgramRun({
     program,
     payload,
     attempt,
     gpu: slot.gpu,
     stopGraceMs: ctx.config.WORKER_STOP_GRACE_MS,
+    onOutput: (stream, chunk) => logs.write(stream, chunk),
     onStarted: async ({ pid }) => {
       log.info({ program: program.name, pid }, 'program started');
       await ctx.events.publish({
@@ -331,7 +334,9 @@ function runProgram(
     },
   });
   state.executor = programRun;
-  return { state, finished: programRun.run() };
+  const finished = programRun.run();
+  // The outcome waits for the last lines, so a run's logs are complete once it has ended.
+  return { state, finished: finished.finally(() => logs.close()) };
 }
 
 /** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */

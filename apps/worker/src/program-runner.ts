@@ -34,6 +34,8 @@ export interface ProgramRunOptions {
   onStarted: (info: { pid: number }) => Promise<void>;
   /** Commit one logged step (fenced); a throw stops the program (superseded, Redis gone). */
   onLog: (step: number, values: Record<string, number>) => Promise<void>;
+  /** The program's stdout (`o`) and stderr (`e`) as they come (kept as the run's logs). */
+  onOutput?: (stream: 'o' | 'e', chunk: Buffer) => void;
 }
 
 /** The last `limit` bytes written to a stream. */
@@ -134,8 +136,12 @@ export class ProgramRun {
     });
     this.child = child;
     const stderr = new Tail(OUTPUT_TAIL_BYTES);
-    child.stdout?.on('data', () => {});
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const output = this.options.onOutput ?? (() => {});
+    child.stdout?.on('data', (chunk: Buffer) => output('o', chunk));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      output('e', chunk);
+    });
 
     let chain: Promise<void> = Promise.resolve();
     let failure: Error | null = null;

@@ -14,6 +14,7 @@ export * from './program-sweep.ts';
 export * from './programs.ts';
 export * from './redis-keys.ts';
 export * from './run-events.ts';
+export * from './run-logs.ts';
 export * from './run-params.ts';
 export * from './run-status.ts';
 export * from './seeded-random.ts';

@@ -46,6 +46,11 @@ export function redisKeys(prefix: string) {
     artifactBlob: (runId: string, kind: string) => `${prefix}:artifact:${runId}:${kind}`,
     /** Best metric value so far of a run (hash: epoch, value), for deciding what a `best` artifact is. */
     bestMetric: (runId: string) => `${prefix}:best:${runId}`,
+    /**
+     * A program run's stdout and stderr (stream: `s` o|e, `a` attempt, `l` the line), capped at
+     * RUN_LOG_MAX_LINES (oldest dropped first), expiring with the run's checkpoint TTL.
+     */
+    runLogs: (runId: string) => `${prefix}:logs:${runId}`,
     /** Set when a run is cancelled; workers check it before starting and between epochs. */
     cancelled: (runId: string) => `${prefix}:cancelled:${runId}`,
     /** Pub/sub channel announcing cancellations, so a running child stops within a batch or two. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +12,7 @@ import { deletePrefix, LocalCluster, tempDir, testPrefix, waitFor } from '@sweep
  * markers to MARKER_DIR so the test sees what they saw (their argv, SIGTERM, their pid).
  */
 
+const cliBin = fileURLToPath(new URL('../../../apps/cli/bin/sweeplab.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('./program-fixtures', import.meta.url));
 const dir = tempDir('program-sweeps');
 const markers = join(dir.path, 'markers');
