@@ -202,6 +202,20 @@ test("a program's failure fails its run with the exit code and stderr, retried o
     failed?.error ?? '',
     /^program flaky\.sh exited with code 1; stderr \(last 4 KiB\):\nattempt 1: the disk is full\n$/,
   );
+  // Its output is kept as the run's logs, readable over HTTP and with `sweeplab logs`.
+  const { body: logs } = await cluster.fetchJson<{
+    lines: { stream: string; attempt: number; line: string }[];
+  }>(`/v1/runs/${failed?.id}/logs`);
+  assert.deepEqual(
+    logs.lines.map(({ stream, attempt, line }) => ({ stream, attempt, line })),
+    [{ stream: 'stderr', attempt: 1, line: 'attempt 1: the disk is full' }],
+  );
+  const cli = spawnSync(process.execPath, [cliBin, 'logs', failed?.id as string, '-f'], {
+    env: { ...process.env, API_URL: cluster.url },
+    encoding: 'utf8',
+  });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(cli.stdout, 'stderr| attempt 1: the disk is full\n');
   const retried = await post({
     program: 'flaky.sh',
     method: 'grid',
