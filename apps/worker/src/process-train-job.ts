@@ -125,17 +125,18 @@ interface Attempt {
 }
 
 /**
- * A payload of another schema version was written by an API of another version (a rolling upgrade):
+ * A payload of a newer schema version was written by a newer API (a rolling upgrade):
  * training it half-understood would record results for parameters nobody asked for. It goes back to
  * the queue, untouched and without counting as an attempt, for a worker that understands it; the run
  * stays queued, and the log names both versions.
  */
 async function handBackIfOtherVersion(job: Job, token: string | undefined, runId: string, ctx: JobContext) {
   const version = payloadSchemaVersion(job.data);
-  if (version === 'invalid' || version === TRAIN_JOB_SCHEMA_VERSION) return;
+  // Older versions are subsets of this one (version 1 had no programs); only newer ones go back.
+  if (version === 'invalid' || version <= TRAIN_JOB_SCHEMA_VERSION) return;
   ctx.logger.warn(
     { jobId: job.id, runId, payloadVersion: version, workerVersion: TRAIN_JOB_SCHEMA_VERSION },
-    `job payload schema version ${version} is not the one this worker understands ` +
+    `job payload schema version ${version} is newer than the version this worker understands ` +
       `(${TRAIN_JOB_SCHEMA_VERSION}); leaving it for a worker of that version`,
   );
   await job.moveToDelayed(Date.now() + ctx.config.WORKER_VERSION_MISMATCH_DELAY_MS, token);
