@@ -134,6 +134,13 @@ test('a Node program sweep: every logged value is a metrics row; hyperband stops
     runs.some((r) => r.status === 'completed' && good.includes(r.program_params?.lr as number)),
     'a good lr completed',
   );
+  const { body: detail } = await cluster.fetchJson<{
+    search: { best_run: { params: { lr: number } } | null };
+    early_terminate: { bands: number[]; stopped: { run_id: string; band: number }[] };
+  }>(`/v1/sweeps/${body.id}`);
+  assert.ok(detail.early_terminate.stopped.length >= bad.length, 'each stop is listed with its band');
+  assert.deepEqual(detail.early_terminate.bands, [1, 3]);
+  assert.equal(detail.search.best_run?.params.lr, 0.1, 'the best run is judged on the logged metric');
   const csv = await fetch(`${cluster.url}/v1/program-metrics?sweep_id=${body.id}&key=loss&format=csv`);
   assert.match(await csv.text(), /^run_id,sweep_id,program,step,key,value,attempt\r\n/);
 });

@@ -1,6 +1,7 @@
 import {
   bestRun,
   type Db,
+  type EarlyStop,
   getSweep,
   getSweepSearch,
   listEarlyStops,
@@ -8,7 +9,8 @@ import {
   maxEpochs,
   sweepRunHistories,
 } from '@sweeplab/db';
-import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { hyperbandBands, isProgramSweep, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { describeProgramSearch } from '../program-search-report.ts';
 import { buildSearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
@@ -22,6 +24,7 @@ export function describeSearch(db: Db, sweepId: string) {
   const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
   if (!parsed?.success) return { search: null, early_terminate: null };
   const config = parsed.data;
+  if (isProgramSweep(config)) return describeProgramSearch(db, sweepId, config);
   // Resolved: a W&B alias (validation_loss) reads as ours, and a missing goal follows the metric.
   const resolved = sweepMetric(config);
   const metric = (resolved?.name ?? 'val_acc') as MetricColumn;
@@ -59,19 +62,23 @@ export function describeSearch(db: Db, sweepId: string) {
       best_run: best,
       runs_stopped_early: stops.length,
     },
-    early_terminate: config.early_terminate
-      ? {
-          ...config.early_terminate,
-          bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)),
-          stopped: stops.map((s) => ({
-            run_id: s.run_id,
-            band: s.band,
-            epoch: s.epoch,
-            value: s.value,
-            threshold: s.threshold,
-            latency_ms: s.latency_ms,
-          })),
-        }
-      : null,
+    early_terminate: earlyTerminateView(config, stops, maxEpochs(db, sweepId)),
+  };
+}
+
+/** The sweep's early_terminate rule, its bands up to the longest run so far, and every run it stopped. */
+export function earlyTerminateView(config: SweepConfig, stops: readonly EarlyStop[], longest: number) {
+  if (!config.early_terminate) return null;
+  return {
+    ...config.early_terminate,
+    bands: hyperbandBands(config.early_terminate).filter((b) => b <= longest),
+    stopped: stops.map((s) => ({
+      run_id: s.run_id,
+      band: s.band,
+      epoch: s.epoch,
+      value: s.value,
+      threshold: s.threshold,
+      latency_ms: s.latency_ms,
+    })),
   };
 }
