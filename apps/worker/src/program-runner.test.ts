@@ -31,14 +31,14 @@ function payload(params: ProgramJobPayload['program_params'], command?: string[]
   };
 }
 
-function start(p: ServedProgram, job: ProgramJobPayload, stopGraceMs = 30_000) {
+function start(p: ServedProgram, job: ProgramJobPayload, stopGraceMs = 30_000, gpu: string | null = null) {
   const logged: [number, Record<string, number>][] = [];
   let pid = 0;
   const run = new ProgramRun({
     program: p,
     payload: job,
     attempt: 1,
-    gpu: null,
+    gpu,
     stopGraceMs,
     onStarted: async (info) => {
       pid = info.pid;
@@ -117,6 +117,16 @@ test('a Node.js program reports through the sweeplab module (NODE_PATH) with the
     [5, { loss: 0.25, stop: 0 }],
     [6, { loss: 0 }],
   ]);
+});
+
+test("on a GPU slot the program sees only its slot's GPU; its environment names the run", async () => {
+  const p = program(
+    'env.sh',
+    'echo "{\\"type\\":\\"log\\",\\"values\\":{\\"gpu\\":$CUDA_VISIBLE_DEVICES,\\"attempt\\":$SWEEPLAB_ATTEMPT}}" >&3',
+  );
+  const { finished, logged } = start(p, payload({}), 30_000, '3');
+  assert.deepEqual(await finished, { aborted: false });
+  assert.deepEqual(logged, [[0, { gpu: 3, attempt: 1 }]]);
 });
 
 test('a non-zero exit fails the run, permanently, with the code and the end of stderr', async () => {
