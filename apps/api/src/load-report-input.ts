@@ -35,7 +35,14 @@ export function loadReportInput(db: Db, sweepId: string): ReportInput | undefine
       ? { name: sweep.metric_name, goal: sweep.metric_goal }
       : null;
   return {
-    sweep: { id: sweep.id, name: sweep.name, method: sweep.method, created_at: sweep.created_at, metric },
+    sweep: {
+      id: sweep.id,
+      name: sweep.name,
+      method: sweep.method,
+      created_at: sweep.created_at,
+      metric,
+      search: sweep.search,
+    },
     runs,
     epochs,
     bestWeights: bestWeightsOf(snapshot.bestArtifact),

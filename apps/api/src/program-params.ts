@@ -30,6 +30,11 @@ export const PROGRAM_RUN_PLACEHOLDER: RunParamsType = RunParams.parse({
 });
 
 export function expandProgramSweep(config: SweepConfig, limits: ExpansionLimits): ProgramParams[] {
+  if (config.run_cap !== undefined && config.run_cap > limits.maxRunsPerSweep) {
+    throw validationError([
+      { field: 'body.run_cap', message: `must be at most MAX_RUNS_PER_SWEEP (${limits.maxRunsPerSweep})` },
+    ]);
+  }
   const specs = config.parameters as Record<string, ParameterSpec>;
   if (config.method === 'grid') {
     let combos: ProgramParams[] = [{}];
@@ -52,6 +57,22 @@ export function expandProgramSweep(config: SweepConfig, limits: ExpansionLimits)
   const prng = createPrng(config.sampler_seed ?? 0, 'sweep-sampler');
   const rand = () => prng.next();
   return Array.from({ length: config.run_cap ?? 0 }, () => sampleParameters(specs, rand));
+}
+
+/**
+ * What the sweep controller judges a program sweep by (its hook into the controller): the metric as
+ * the program logs it, read from run_metrics; its runs are made when it is submitted, so it proposes
+ * nothing. Null when the sweep has no metric (nothing to judge).
+ */
+export interface ProgramPlan {
+  config: SweepConfig;
+  goal: 'maximize' | 'minimize';
+  programMetric: string;
+}
+
+export function programPlan(config: SweepConfig): ProgramPlan | null {
+  const metric = programSweepMetric(config);
+  return metric ? { config, goal: metric.goal, programMetric: metric.name } : null;
 }
 
 /** The job of one program run. */

@@ -19,10 +19,11 @@ export function describeProgramSearch(db: Db, sweepId: string, config: SweepConf
   }
   const stops = listEarlyStops(db, sweepId);
   return {
-    search: {
+    search: metric && {
       method: config.method,
-      metric: metric ?? { name: null, goal: null },
+      metric,
       status: null,
+      reason: null,
       runs_proposed: runs.length,
       run_cap: config.run_cap ?? null,
       max_concurrent: config.max_concurrent ?? null,

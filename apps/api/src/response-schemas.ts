@@ -1,4 +1,4 @@
-import { epochMetrics, runs, sweeps } from '@sweeplab/db';
+import { epochMetrics, runs, SWEEP_SEARCH_STATUSES, sweepSearches, sweeps } from '@sweeplab/db';
 import {
   DatasetName,
   EPOCH_METRIC_FIELDS,
@@ -43,13 +43,48 @@ export const StatusCounts = z
 // The config exactly as submitted: any JSON.
 const SweepRow = createSelectSchema(sweeps, { config: z.unknown() });
 
-export const SweepRecord = SweepRow.extend({ total_runs: z.number().int(), counts: StatusCounts }).meta({
+const SearchState = createSelectSchema(sweepSearches, { status: z.enum(SWEEP_SEARCH_STATUSES) }).pick({
+  status: true,
+  reason: true,
+});
+
+export const SweepRecord = SweepRow.extend({
+  total_runs: z.number().int(),
+  counts: StatusCounts,
+  search: SearchState.nullable().describe(
+    'bayes and random sweeps without run_cap: whether the search proposes, and why it ended (null when it reached run_cap); null for sweeps whose runs were all created at once',
+  ),
+}).meta({
   id: 'Sweep',
   description: 'A sweep with its run counts by status',
 });
 
+/** GET /v1/sweeps/:id → search: the search's progress (status and reason as in the list). */
+const SearchDetail = z
+  .object({
+    method: z.string(),
+    metric: z.object({ name: z.string(), goal: z.enum(['maximize', 'minimize']) }),
+    status: z.enum(SWEEP_SEARCH_STATUSES).nullable().describe('null for a sweep that does not search'),
+    reason: z
+      .string()
+      .nullable()
+      .describe(
+        'why the search ended when not at its run_cap (a proposal that is not a valid run, DELETE, MAX_RUNS_PER_SWEEP); null otherwise',
+      ),
+    runs_proposed: z.number().int(),
+    run_cap: z.number().int().nullable(),
+    max_concurrent: z.number().int().nullable(),
+    observations: z.number().int().nullable(),
+    best_run: z.object({ run_id: z.string(), value: z.number(), params: z.unknown() }).nullable(),
+    runs_stopped_early: z.number().int(),
+  })
+  .meta({
+    id: 'SweepSearch',
+    description: "A sweep's search: proposals, observations, best run, why it ended",
+  });
+
 // Loose: fields a sweep's search state adds are passed through rather than silently dropped.
-export const SweepDetail = SweepRecord.extend({ runs: z.array(RunRecord) })
+export const SweepDetail = SweepRecord.extend({ runs: z.array(RunRecord), search: SearchDetail.nullable() })
   .loose()
   .meta({ id: 'SweepDetail', description: 'A sweep, its counts by status and its runs' });
 

@@ -516,6 +516,12 @@ export interface components {
             created_at: string;
             total_runs: number;
             counts: components["schemas"]["RunStatusCounts"];
+            /** @description bayes and random sweeps without run_cap: whether the search proposes, and why it ended (null when it reached run_cap); null for sweeps whose runs were all created at once */
+            search: {
+                /** @enum {string} */
+                status: "active" | "finished" | "stopped";
+                reason: string | null;
+            } | null;
         };
         SweepCancellation: {
             id: string;
@@ -535,9 +541,33 @@ export interface components {
             created_at: string;
             total_runs: number;
             counts: components["schemas"]["RunStatusCounts"];
+            search: components["schemas"]["SweepSearch"] | null;
             runs: components["schemas"]["Run"][];
         } & {
             [key: string]: unknown;
+        };
+        /** @description A sweep's search: proposals, observations, best run, why it ended */
+        SweepSearch: {
+            method: string;
+            metric: {
+                name: string;
+                /** @enum {string} */
+                goal: "maximize" | "minimize";
+            };
+            /** @description null for a sweep that does not search */
+            status: ("active" | "finished" | "stopped") | null;
+            /** @description why the search ended when not at its run_cap (a proposal that is not a valid run, DELETE, MAX_RUNS_PER_SWEEP); null otherwise */
+            reason: string | null;
+            runs_proposed: number;
+            run_cap: number | null;
+            max_concurrent: number | null;
+            observations: number | null;
+            best_run: {
+                run_id: string;
+                value: number;
+                params: unknown;
+            } | null;
+            runs_stopped_early: number;
         };
         /** @description A live worker (its last heartbeat) */
         Worker: {

@@ -19,8 +19,8 @@ function run(id: string, over: Partial<RunProgress> = {}): RunProgress {
   };
 }
 
-function sweep(runs: RunProgress[], finished = false): SweepProgress {
-  return { id: 'swp_aaaaaaaaaaaaaaaaaa', name: 'demo', runs, finished, failed: 0 };
+function sweep(runs: RunProgress[], finished = false, searchEnded: string | null = null): SweepProgress {
+  return { id: 'swp_aaaaaaaaaaaaaaaaaa', name: 'demo', runs, finished, failed: 0, searchEnded };
 }
 
 /** Collects what is written, synchronously, like a terminal of `columns` cells (or a pipe). */
@@ -93,4 +93,33 @@ test('more runs than terminal rows: running runs first, the rest counted on one 
   assert.equal(lines.length, 1 + 3 + 1, 'summary, 3 runs, the count: within 6 rows');
   assert.match(lines[1]!, /run_live0/);
   assert.match(lines[4]!, /… 6 more: 3 completed, 3 queued$/);
+});
+
+test('a search that ended before its cap says why: in the frame (cut to the width) and whole on close, once in a pipe', () => {
+  const reason = `search stopped: proposal 3 is not a valid run: body.parameters.epochs: must be at most 10 (MAX_EPOCHS)${' and more'.repeat(10)}`;
+  const t = sink(60);
+  const view = new TtyProgressView(t.stream);
+  view.update(sweep([run('run_aaaaaaaaaaaaaaaaaa')], true, reason));
+  view.close();
+  const lines = t
+    .text()
+    .split('\n')
+    .map((l) => l.replace(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), ''));
+  assert.ok(
+    lines.some((l) => l === reason.slice(0, 59)),
+    'cut to the terminal in the frame',
+  );
+  assert.ok(lines.includes(reason), 'whole after the frame');
+
+  const p = sink();
+  const plain = new PlainProgressView(p.stream);
+  plain.update(sweep([run('run_aaaaaaaaaaaaaaaaaa')], false, reason));
+  plain.update(sweep([run('run_aaaaaaaaaaaaaaaaaa', { epoch: 3 })], true, reason));
+  assert.equal(
+    p
+      .text()
+      .split('\n')
+      .filter((l) => l === `swp_aaaaaaaaaaaaaaaaaa ${reason}`).length,
+    1,
+  );
 });

@@ -19,6 +19,7 @@ function summaryLine(p: SweepProgress): string {
  */
 export class TtyProgressView implements ProgressView {
   private lines = 0;
+  private searchEnded: string | null = null;
 
   constructor(private readonly out: NodeJS.WriteStream) {
     out.write('\x1b[?25l');
@@ -55,7 +56,10 @@ export class TtyProgressView implements ProgressView {
       }
       hidden = `… ${p.runs.length - shown.length} more: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`;
     }
-    const frame = [summaryLine(p), ...shown.map(row), ...(hidden ? [hidden] : [])];
+    // Why the search ended, cut to the width here (a wrapped line breaks the redraw); close() prints it whole.
+    this.searchEnded = p.searchEnded;
+    const ended = p.searchEnded ? [p.searchEnded.slice(0, width - 1)] : [];
+    const frame = [summaryLine(p), ...ended, ...shown.map(row), ...(hidden ? [hidden] : [])];
     let text = this.lines > 0 ? `\x1b[${this.lines}F` : '';
     for (const line of frame) text += `\x1b[2K${line}\n`;
     this.out.write(text);
@@ -63,17 +67,22 @@ export class TtyProgressView implements ProgressView {
   }
 
   close(): void {
-    this.out.write('\x1b[?25h');
+    this.out.write(`\x1b[?25h${this.searchEnded ? `${this.searchEnded}\n` : ''}`);
   }
 }
 
 /** Not a terminal (CI logs, a pipe): one plain line whenever a run's epoch or state changes. */
 export class PlainProgressView implements ProgressView {
   private readonly seen = new Map<string, string>();
+  private searchEnded: string | null = null;
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   update(p: SweepProgress): void {
+    if (p.searchEnded && p.searchEnded !== this.searchEnded) {
+      this.searchEnded = p.searchEnded;
+      this.out.write(`${p.id} ${p.searchEnded}\n`);
+    }
     for (const r of p.runs) {
       const key = `${r.status}:${r.epoch}`;
       if (this.seen.get(r.id) === key) continue;

@@ -27,6 +27,8 @@ export interface SweepProgress {
   /** No run queued or running, and the sweep's search (adaptive sweeps) proposes no more. */
   finished: boolean;
   failed: number;
+  /** Why the sweep's search ended before its run_cap (GET /v1/sweeps/:id → search.reason), else null. */
+  searchEnded: string | null;
 }
 
 /** `stopped` is an early stop by the sweep's early_terminate rule. */
@@ -85,13 +87,14 @@ export class SweepFollower {
     for (let i = 0; i < sweep.runs.length; i += 8) {
       runs.push(...(await Promise.all(sweep.runs.slice(i, i + 8).map((run) => this.progress(run)))));
     }
-    const search = (sweep as { search?: { status?: string | null } | null }).search;
+    const search = sweep.search;
     return {
       id: sweep.id,
       name: sweep.name,
       runs,
       finished: runs.every((r) => finished(r.status)) && search?.status !== 'active',
       failed: runs.filter((r) => r.status === 'failed').length,
+      searchEnded: search?.reason ? `search ${search.status}: ${search.reason}` : null,
     };
   }
 }

@@ -134,9 +134,11 @@ export const sweepSearches = sqliteTable('sweep_searches', {
   sweep_id: text('sweep_id')
     .primaryKey()
     .references(() => sweeps.id, { onDelete: 'cascade' }),
-  /** active: proposing; finished: run_cap reached; stopped: DELETE /v1/sweeps/:id. */
+  /** active: proposing; finished: its cap reached; stopped: DELETE /v1/sweeps/:id or a proposal failed. */
   status: text('status').$type<SweepSearchStatus>().notNull(),
   runs_proposed: integer('runs_proposed').notNull().default(0),
+  /** Why the search ended, unless it reached its run_cap (then null): what the user reads. */
+  reason: text('reason'),
   updated_at: text('updated_at').notNull(),
 });
 

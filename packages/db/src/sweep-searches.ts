@@ -25,18 +25,22 @@ export function listActiveSweepSearches(db: Db): string[] {
   ).map((r) => r.sweep_id);
 }
 
-/** Moves an active search to `finished` or `stopped`; false when it was no longer active. */
+/**
+ * Moves an active search to `finished` or `stopped` with why (null only for reaching its run_cap);
+ * false when it was no longer active (the first reason stays).
+ */
 export function endSweepSearch(
   db: Db,
   sweepId: string,
   status: Exclude<SweepSearchStatus, 'active'>,
+  reason: string | null,
 ): boolean {
   return (
     db.$client
       .prepare(
-        `UPDATE sweep_searches SET status = ?, updated_at = ? WHERE sweep_id = ? AND status = 'active'`,
+        `UPDATE sweep_searches SET status = ?, reason = ?, updated_at = ? WHERE sweep_id = ? AND status = 'active'`,
       )
-      .run(status, isoTimestamp(), sweepId).changes === 1
+      .run(status, reason, isoTimestamp(), sweepId).changes === 1
   );
 }
 

@@ -13,11 +13,11 @@ import { initBackend } from '../src/backend/backend.ts';
 import { getModel } from '../src/models/model-registry.ts';
 import { convInputGradient, convKernelGradient, convPlan, dataFedConvGradients } from '../src/nn/conv2d.ts';
 import {
+  winogradAvailable,
   winogradConv,
   winogradInput,
   winogradInputGradient,
   winogradKernelGradient,
-  winogradSimd,
   winogradSupports,
 } from '../src/nn/winograd.ts';
 
@@ -88,7 +88,7 @@ for (const model of models) {
       ].map(fmt);
       tiles.dispose();
     }
-    const plan = convPlan(k, cIn, cOut, size);
+    const plan = convPlan(k, cIn, cOut);
     const choice = `${plan.forward ? 'Winograd' : 'direct'} / ${plan.kernelGradient ? 'Winograd' : 'direct'}`;
     rows.push(
       `| ${model} ${layer.name} | ${k}×${k} ${cIn}→${cOut} on ${size}×${size} | ${direct.map(fmt).join(' / ')} | ${winograd.join(' / ')} | ${choice} |`,
@@ -98,7 +98,7 @@ for (const model of models) {
 }
 
 console.log(
-  `${info.device}; batch ${batch}; median of ${rounds} × ${budget} ms; Winograd transforms: ${winogradSimd() ? 'SIMD' : 'JS'}; ${new Date().toISOString()}`,
+  `${info.device}; batch ${batch}; median of ${rounds} × ${budget} ms; Winograd: ${winogradAvailable() ? 'SIMD' : 'unavailable (every convolution direct)'}; ${new Date().toISOString()}`,
 );
 console.log('');
 console.log(

@@ -107,6 +107,9 @@ export function buildReport(input: ReportInput): Report {
       method: input.sweep.method,
       createdAt: input.sweep.created_at,
       metric: input.sweep.metric ?? null,
+      searchEnded: input.sweep.search?.reason
+        ? `${input.sweep.search.status}: ${input.sweep.search.reason}`
+        : null,
     },
     progress: {
       ...progress,

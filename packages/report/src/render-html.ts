@@ -81,6 +81,7 @@ export function renderHtml(report: Report): string {
   );
   body.push(`<p class="meta">${h(progressSentence(report))}</p></header>`);
   if (report.progress.inProgress) body.push(`<p class="notice" role="note">${h(IN_PROGRESS_NOTE)}</p>`);
+  if (s.searchEnded) body.push(`<p class="notice" role="note">The search ${h(s.searchEnded)}</p>`);
   if (report.groups.length === 0) body.push('<p>No runs yet.</p>');
 
   const severalLr = hasSeveralLearningRates(report);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildReport } from './build-report.ts';
+import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { fixtureInput } from './test-fixture.ts';
 
@@ -63,4 +64,28 @@ test('groups by lr, marks the best lr, states the verdicts and the excluded runs
 test('user text cannot inject HTML or break the layout', () => {
   assert.ok(!md.includes('<script>'));
   assert.ok(md.startsWith('# ResNet vs CNN &lt;script&gt;alert("x")&lt;/script&gt; &amp; “résumé” ✓\n'));
+});
+
+test('a search that ended before its run_cap says why, in markdown, HTML and JSON; none says nothing', () => {
+  const input = fixtureInput();
+  input.sweep.search = {
+    status: 'stopped',
+    reason: 'proposal 2 is not a valid run: body.parameters.epochs: must be at most 3',
+  };
+  const report = buildReport(input);
+  assert.equal(
+    report.sweep.searchEnded,
+    'stopped: proposal 2 is not a valid run: body.parameters.epochs: must be at most 3',
+  );
+  assert.match(
+    renderMarkdown(report),
+    /^> The search stopped: proposal 2 is not a valid run: body\.parameters\.epochs: must be at most 3$/m,
+  );
+  assert.match(
+    renderHtml(report),
+    /<p class="notice" role="note">The search stopped: proposal 2 is not a valid run/,
+  );
+  input.sweep.search = { status: 'finished', reason: null };
+  assert.equal(buildReport(input).sweep.searchEnded, null);
+  assert.doesNotMatch(md, /The search/);
 });

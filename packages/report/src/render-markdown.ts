@@ -42,6 +42,7 @@ export function renderMarkdown(report: Report): string {
     '',
   );
   out.push(progressSentence(report), '');
+  if (s.searchEnded) out.push(`> The search ${md(s.searchEnded)}`, '');
   if (report.progress.inProgress) out.push(`> ${IN_PROGRESS_NOTE}`, '');
   if (report.groups.length === 0) out.push('No runs yet.', '');
 

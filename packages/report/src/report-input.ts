@@ -11,6 +11,8 @@ export interface ReportSweepRow {
   method: string;
   created_at: string;
   metric?: { name: string; goal: 'maximize' | 'minimize' } | null;
+  /** An incremental sweep's search (sweep_searches row): why it ended when not at its run_cap. */
+  search?: { status: string; reason: string | null } | null;
 }
 
 /**

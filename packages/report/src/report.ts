@@ -16,6 +16,8 @@ export interface Report {
     method: string;
     createdAt: string;
     metric: { name: string; goal: 'maximize' | 'minimize' } | null;
+    /** "stopped: <reason>" when the sweep's search ended before its run_cap (no more runs will come). */
+    searchEnded: string | null;
   };
   /** Run counts by status; `inProgress` when any run is not yet terminal (queued or running) (numbers may still move). */
   progress: Record<RunStatus, number> & { total: number; inProgress: boolean };

@@ -73,6 +73,25 @@ export const KEYS_WITHOUT_EFFECT = {
   entity: 'stored only; sweeplab has no entities',
 } as const;
 
+/**
+ * What a built-in run trains with when its sweep does not sweep the parameter: the reference
+ * experiment's network, learning rate and batch size (He et al.'s MNIST setting the demo reproduces).
+ * Each one applied is a warning in the 201. `epochs` has no honest default (W&B programs carry their
+ * own), so a sweep without it is refused and told what to add.
+ */
+export const REFERENCE_RUN_DEFAULTS = { model: 'resnet', lr: 0.1, batch_size: 64 } as const;
+export const REQUIRED_SWEEP_PARAMETERS = ['epochs'] as const satisfies readonly SweepParameterName[];
+
+/** The reference defaults a sweep's parameters leave to apply (our names), in REFERENCE_RUN_DEFAULTS order. */
+export function defaultedRunParameters(
+  parameters: Readonly<Record<string, unknown>>,
+): (keyof typeof REFERENCE_RUN_DEFAULTS)[] {
+  const swept = new Set(Object.keys(parameters).map(runParameterName));
+  return (Object.keys(REFERENCE_RUN_DEFAULTS) as (keyof typeof REFERENCE_RUN_DEFAULTS)[]).filter(
+    (name) => !swept.has(name),
+  );
+}
+
 /** The mapped view of a sweep's parameters: our names → specs, plus what was renamed. */
 export function runParameterSpecs(parameters: Readonly<Record<string, ParameterSpec>>): {
   specs: Partial<Record<SweepParameterName, ParameterSpec>>;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
 import { isProgramSweep, refineProgramSweep } from './program-sweep.ts';
 import {
+  defaultedRunParameters,
   KEYS_WITHOUT_EFFECT,
   metricName,
   metricNameError,
+  REFERENCE_RUN_DEFAULTS,
   type ResolvedMetric,
   runParameterName,
   SWEEP_PARAMETER_NAMES,
@@ -155,8 +157,12 @@ export function sweepWarnings(config: SweepConfig): string[] {
     const ours = runParameterName(name);
     if (ours && ours !== name) warnings.push(`parameters.${name}: mapped to ${ours}`);
   }
-  if (!Object.keys(config.parameters).some((n) => runParameterName(n) === 'model')) {
-    warnings.push('parameters.model: not swept; every run trains the reference resnet');
+  for (const name of defaultedRunParameters(config.parameters)) {
+    warnings.push(
+      name === 'model'
+        ? 'parameters.model: not swept; every run trains the reference resnet'
+        : `parameters.${name}: not swept; every run uses the reference ${REFERENCE_RUN_DEFAULTS[name]}`,
+    );
   }
   if (config.metric) {
     const ours = metricName(config.metric.name);

@@ -3,39 +3,22 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { deletePrefix, freePort, LocalCluster, tempDir, testPrefix, waitFor } from '@sweeplab/testing';
+import { type CliResult, runSweeplab, SWEEPLAB_BIN } from './sweeplab-process.ts';
 
 // The `sweeplab` command as users run it (bin/sweeplab.js, a separate process, HTTP only) against a real
 // API and a real worker: once through a pipe (CI logs) and once in a pseudo-terminal (util-linux
 // `script`), where it draws progress bars and where Ctrl-C detaches without stopping the sweep.
 
-const bin = fileURLToPath(new URL('../../../apps/cli/bin/sweeplab.js', import.meta.url));
+const bin = SWEEPLAB_BIN;
 const TOKEN = 'cli-e2e-token-0123';
 const ESC = '\x1b';
 let cluster: LocalCluster;
 const dir = tempDir('cli-e2e');
 const prefix = testPrefix('cli-e2e');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sweeplab(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, API_URL: cluster.url, API_TOKEN: TOKEN, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function sweeplab(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runSweeplab(args, { API_URL: cluster.url, API_TOKEN: TOKEN, ...env });
 }
 
 function sweepFile(name: string, body: string): string {

@@ -16,6 +16,7 @@ const TOKEN_KEY = 'sweeplab.apiToken';
  * @property {string | null} metric_goal
  * @property {number} total_runs
  * @property {StatusCounts} counts
+ * @property {{ status: string, reason: string | null } | null} search bayes and open-ended random sweeps: why the search ended (null reason at its run_cap)
  *
  * @typedef {object} LiveRun one run of GET /v1/sweeps/:id/live
  * @property {string} id

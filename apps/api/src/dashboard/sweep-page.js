@@ -57,6 +57,8 @@ export function sweepPage(id) {
   const crumbs = breadcrumbs(['Sweeps', '#/'], [id, null]);
   const meta = el('p', { class: 'meta' });
   const summary = el('p', { class: 'summary', id: 'sweep-summary' });
+  // Why the sweep proposes no more runs when it ended before its run_cap (GET /v1/sweeps/:id → search.reason).
+  const searchEnded = el('p', { class: 'note', id: 'search-ended', role: 'status', hidden: true });
   const progress = el('progress', { max: 1, value: 0, 'aria-label': 'Epochs done over all runs' });
   const progressText = el('span', {});
   const actions = el('div', { class: 'actions' });
@@ -121,6 +123,7 @@ export function sweepPage(id) {
     title,
     meta,
     summary,
+    searchEnded,
     el('p', { class: 'progress-line' }, progress, ' ', progressText),
     actions,
     bestWeights,
@@ -145,6 +148,9 @@ export function sweepPage(id) {
     const metric = sweep.metric_name ? ` · optimises ${sweep.metric_name} (${sweep.metric_goal})` : '';
     meta.textContent = `${sweep.id} · ${sweep.method} · created ${dateTime(sweep.created_at)}${metric}`;
     summary.textContent = `${sweep.total_runs} runs: ${countsText(sweep.counts)}`;
+    const reason = sweep.search?.reason ?? null;
+    searchEnded.hidden = reason === null;
+    searchEnded.textContent = reason === null ? '' : `Search ${sweep.search?.status}: ${reason}`;
     const planned = runs.reduce((n, r) => n + r.epochs, 0);
     const done = runs.reduce((n, r) => n + (r.final_epoch ?? 0), 0);
     progress.max = planned || 1;

@@ -3,6 +3,7 @@ import {
   defaultSweepName,
   isIncrementalSweep,
   isProgramSweep,
+  runParamsSchema,
   SweepConfig,
   sweepMetric,
   sweepWarnings,
@@ -14,8 +15,12 @@ import { ApiError, validationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { createProgramSweep } from '../program-sweeps.ts';
 import { CreatedSweep, SweepCancellation, SweepDetail, SweepRecord } from '../response-schemas.ts';
+import { checkFirstProposals, searchPlan } from '../sweep-controller/search-plan.ts';
 import { describeSearch } from '../sweep-controller/search-report.ts';
 import { expandSweep } from '../sweep-expansion.ts';
+
+/** Proposals of an incremental sweep checked at creation (as many as a grid of 20 would validate). */
+const CHECKED_PROPOSALS = 20;
 
 export const SweepIdParams = z
   .object({ id: z.string().regex(/^swp_[0-9a-z]{18}$/, 'must be a sweep id like swp_…') })
@@ -47,8 +52,16 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
             },
           ]);
         }
-        // An incremental sweep proposes its runs later; one sample now checks the parameters make valid runs.
-        if (incremental) expandSweep({ ...config, method: 'random', run_cap: 1 }, limits);
+        // An incremental sweep proposes its runs later: its first proposals are made now, exactly as the
+        // controller will make them, so a file that will not propose is a 400 naming the parameter.
+        if (incremental) {
+          const first = Math.min(
+            config.run_cap ?? limits.maxRunsPerSweep,
+            limits.maxRunsPerSweep,
+            CHECKED_PROPOSALS,
+          );
+          checkFirstProposals(searchPlan(config), runParamsSchema({ maxEpochs: limits.maxEpochs }), first);
+        }
         const params = incremental ? [] : expandSweep(config, limits);
         const warnings = sweepWarnings(config);
         const metric = sweepMetric(config);

@@ -11,7 +11,8 @@ import {
 } from '@sweeplab/db';
 import { hyperbandBands, isProgramSweep, SweepConfig, sweepMetric } from '@sweeplab/shared';
 import { describeProgramSearch } from '../program-search-report.ts';
-import { buildSearchSpace } from './search-space.ts';
+import { searchPlan } from './search-plan.ts';
+import type { SearchSpace } from './search-space.ts';
 import { observationsOf } from './sweep-controller.ts';
 
 /**
@@ -47,18 +48,20 @@ export function describeSearch(db: Db, sweepId: string) {
   } else {
     best = bestRun(db, sweepId, metric, goal);
   }
-  const plan = { config, metric, goal, space: buildSearchSpace(config.parameters) } as const;
+  const space = searchSpaceOrEmpty(config);
   return {
     search: {
       method: config.method,
       metric: { name: metric, goal },
       /** null for a sweep whose runs were all created when it was submitted. */
       status: state?.status ?? null,
+      /** Why the search ended, unless it reached its run_cap; null while active or for a cap. */
+      reason: state?.reason ?? null,
       runs_proposed: state?.runs_proposed ?? sweep?.total_runs ?? 0,
       run_cap: config.run_cap ?? null,
       max_concurrent: config.max_concurrent ?? null,
       /** null for a sweep that does not search (grid, random with run_cap). */
-      observations: runs ? observationsOf(plan, runs).length : null,
+      observations: runs ? observationsOf({ goal, space }, runs).length : null,
       best_run: best,
       runs_stopped_early: stops.length,
     },
@@ -81,4 +84,16 @@ export function earlyTerminateView(config: SweepConfig, stops: readonly EarlySto
       latency_ms: s.latency_ms,
     })),
   };
+}
+
+/**
+ * Bayes' space only for bayes (searchPlan). A stored config that no longer resolves (the controller
+ * stopped its search and recorded why) counts every run as one point rather than failing the read.
+ */
+function searchSpaceOrEmpty(config: SweepConfig): SearchSpace {
+  try {
+    return searchPlan(config).space;
+  } catch {
+    return { dims: [], constants: {} };
+  }
 }

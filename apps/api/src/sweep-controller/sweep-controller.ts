@@ -6,7 +6,6 @@ import {
   getSweep,
   getSweepSearch,
   listActiveSweepSearches,
-  type MetricColumn,
   programRunHistories,
   type RunHistory,
   recordEarlyStop,
@@ -14,36 +13,23 @@ import {
   sweepRunHistories,
   sweepsWithRunningRuns,
 } from '@sweeplab/db';
-import {
-  createPrng,
-  isProgramSweep,
-  programSweepMetric,
-  type RunEvent,
-  type RunParams,
-  runParamsSchema,
-  SweepConfig,
-  sweepMetric,
-} from '@sweeplab/shared';
+import { isProgramSweep, type RunEvent, runParamsSchema, SweepConfig, sweepMetric } from '@sweeplab/shared';
 import type { ApiContext } from '../api-context.ts';
 import { newId } from '../ids.ts';
+import { type ProgramPlan, programPlan } from '../program-params.ts';
 import { listWorkers } from '../worker-registry.ts';
-import { type Observation, proposeBayes, proposeRandom } from './bayes-search.ts';
+import type { Observation } from './bayes-search.ts';
 import { hyperbandStopRuns } from './hyperband.ts';
-import { buildSearchSpace, decodePoint, encodeParams, type Point, type SearchSpace } from './search-space.ts';
+import { proposeRun, type SearchPlan, searchPlan } from './search-plan.ts';
+import { encodeParams, type Point } from './search-space.ts';
 
 type ControllerContext = Pick<ApiContext, 'db' | 'queue' | 'redis' | 'keys' | 'config' | 'logger'>;
 
-interface SweepPlan {
-  config: SweepConfig;
-  metric: MetricColumn;
-  goal: 'maximize' | 'minimize';
-  space: SearchSpace;
-  /** A program sweep's metric as its program logs it (histories from run_metrics); null for built-in sweeps. */
-  programMetric?: string | null;
-}
-
 /** Observations for the search: each ended run's value, lower is better. */
-export function observationsOf(plan: SweepPlan, runs: readonly RunHistory[]): Observation[] {
+export function observationsOf(
+  plan: Pick<SearchPlan, 'goal' | 'space'>,
+  runs: readonly RunHistory[],
+): Observation[] {
   const flip = (v: number) => (plan.goal === 'maximize' ? 0 - v : v);
   const withPoint = runs
     .map((run) => ({ run, point: encodeParams(plan.space, run.params) }))
@@ -64,29 +50,6 @@ export function observationsOf(plan: SweepPlan, runs: readonly RunHistory[]): Ob
   return observed;
 }
 
-function builtinPlan(config: SweepConfig): SweepPlan {
-  return {
-    config,
-    metric: (sweepMetric(config)?.name ?? 'val_acc') as MetricColumn,
-    goal: sweepMetric(config)?.goal ?? 'maximize',
-    space: buildSearchSpace(config.parameters),
-    programMetric: null,
-  };
-}
-
-/** A program sweep is judged on what its program logs; it is expanded up front, so it proposes nothing. */
-function programPlan(config: SweepConfig): SweepPlan | null {
-  const metric = programSweepMetric(config);
-  if (!isProgramSweep(config) || !metric) return null;
-  return {
-    config,
-    metric: 'val_acc',
-    goal: metric.goal,
-    space: { dims: [], constants: {} },
-    programMetric: metric.name,
-  };
-}
-
 /**
  * The sweep controller, in the API: judges running runs against the sweep's `early_terminate` rule the
  * moment their epoch rows are committed (a run that must stop is marked `stopped` and told through the
@@ -96,7 +59,7 @@ function programPlan(config: SweepConfig): SweepPlan | null {
  */
 export class SweepController {
   private chain: Promise<void> = Promise.resolve();
-  private readonly plans = new Map<string, SweepPlan | null>();
+  private readonly plans = new Map<string, SearchPlan | ProgramPlan | null>();
   private timer: NodeJS.Timeout | undefined;
   /** Epoch-row-committed → worker-told latencies (ms) of this process's stops, for the benchmark. */
   readonly stopLatenciesMs: number[] = [];
@@ -127,7 +90,7 @@ export class SweepController {
 
   /** DELETE /v1/sweeps/:id: no further proposals. */
   stopSearch(sweepId: string): void {
-    endSweepSearch(this.ctx.db, sweepId, 'stopped');
+    endSweepSearch(this.ctx.db, sweepId, 'stopped', 'cancelled (DELETE /v1/sweeps/:id)');
   }
 
   /** Re-judges and tops up every active search now and every `everyMs` (worker slots come and go). */
@@ -170,22 +133,45 @@ export class SweepController {
     return sweeps;
   }
 
-  private plan(sweepId: string): SweepPlan | null {
+  /**
+   * The sweep's plan, built once. A config that no longer parses or resolves (stored by an older
+   * version) has none; its search, if active, is stopped with the reason.
+   */
+  private plan(sweepId: string): SearchPlan | ProgramPlan | null {
     if (this.plans.has(sweepId)) return this.plans.get(sweepId) ?? null;
     const sweep = getSweep(this.ctx.db, sweepId);
     const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
-    const plan = parsed?.success ? (programPlan(parsed.data) ?? builtinPlan(parsed.data)) : null;
+    let plan: SearchPlan | ProgramPlan | null = null;
+    if (parsed?.success && isProgramSweep(parsed.data)) {
+      plan = programPlan(parsed.data);
+    } else if (parsed?.success) {
+      try {
+        plan = searchPlan(parsed.data);
+      } catch (err) {
+        this.stopWithReason(sweepId, `its parameters cannot make runs: ${(err as Error).message}`, err);
+      }
+    } else if (sweep) {
+      this.stopWithReason(sweepId, 'its stored config is no longer a valid sweep config', parsed?.error);
+    }
     this.plans.set(sweepId, plan);
     return plan;
+  }
+
+  /** Ends an active search for a reason other than its cap, recorded for GET /v1/sweeps/:id and logged. */
+  private stopWithReason(sweepId: string, reason: string, err?: unknown): void {
+    if (endSweepSearch(this.ctx.db, sweepId, 'stopped', reason)) {
+      this.ctx.logger.error({ sweepId, err, reason }, 'sweep search stopped');
+    }
   }
 
   private async judge(sweepId: string, committedAt: number): Promise<void> {
     const plan = this.plan(sweepId);
     const rule = plan?.config.early_terminate;
     if (!plan || !rule) return;
-    const runs = plan.programMetric
-      ? programRunHistories(this.ctx.db, sweepId, plan.programMetric)
-      : sweepRunHistories(this.ctx.db, sweepId, plan.metric);
+    const runs =
+      'programMetric' in plan
+        ? programRunHistories(this.ctx.db, sweepId, plan.programMetric)
+        : sweepRunHistories(this.ctx.db, sweepId, plan.metric);
     const stops = hyperbandStopRuns(
       runs.map((r) => ({
         id: r.id,
@@ -235,13 +221,19 @@ export class SweepController {
   private async topUp(sweepId: string): Promise<void> {
     const search = getSweepSearch(this.ctx.db, sweepId);
     const plan = this.plan(sweepId);
-    if (search?.status !== 'active' || !plan) return;
+    // A program sweep is expanded when submitted: it has no search to top up.
+    if (search?.status !== 'active' || !plan || 'programMetric' in plan) return;
     const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
     const inFlight = runs.filter((r) => r.status === 'queued' || r.status === 'running');
     const cap = Math.min(plan.config.run_cap ?? Number.POSITIVE_INFINITY, this.ctx.config.MAX_RUNS_PER_SWEEP);
     if (search.runs_proposed >= cap) {
-      if (inFlight.length === 0 && endSweepSearch(this.ctx.db, sweepId, 'finished')) {
-        this.ctx.logger.info({ sweepId, runs: search.runs_proposed }, 'sweep search finished (run_cap)');
+      // run_cap is what the user asked for; MAX_RUNS_PER_SWEEP is the deployment's limit: say so.
+      const reason =
+        plan.config.run_cap !== undefined && plan.config.run_cap <= this.ctx.config.MAX_RUNS_PER_SWEEP
+          ? null
+          : `reached MAX_RUNS_PER_SWEEP (${this.ctx.config.MAX_RUNS_PER_SWEEP})`;
+      if (inFlight.length === 0 && endSweepSearch(this.ctx.db, sweepId, 'finished', reason)) {
+        this.ctx.logger.info({ sweepId, runs: search.runs_proposed, reason }, 'sweep search finished');
       }
       return;
     }
@@ -257,23 +249,20 @@ export class SweepController {
     const schema = runParamsSchema({ maxEpochs: this.ctx.config.MAX_EPOCHS });
     for (let i = 0; i < wanted; i++) {
       const index = search.runs_proposed + i;
-      // One stream per proposal: the same seed and observations give the same proposal after a restart.
-      const prng = createPrng(plan.config.sampler_seed ?? 0, 'sweep-proposal', index);
-      const rand = () => prng.next();
-      const point =
-        plan.config.method === 'bayes'
-          ? proposeBayes(plan.space, observations, pending, rand)
-          : proposeRandom(plan.space, rand);
-      const parsed = schema.safeParse(decodePoint(plan.space, point));
-      if (!parsed.success) {
-        this.ctx.logger.error(
-          { sweepId, issues: parsed.error.issues },
-          'proposal is not a valid run; search stopped',
+      let proposal: ReturnType<typeof proposeRun>;
+      try {
+        proposal = proposeRun(plan, observations, pending, index, schema);
+      } catch (err) {
+        // The creation check ran the first proposals; a later one can still fail (a sample outside a
+        // parameter's limits, MAX_EPOCHS lowered since): the search stops and says why.
+        this.stopWithReason(
+          sweepId,
+          `proposal ${index + 1} is not a valid run: ${(err as Error).message}`,
+          err,
         );
-        endSweepSearch(this.ctx.db, sweepId, 'stopped');
         return;
       }
-      const params: RunParams = parsed.data;
+      const { params, point } = proposal;
       const runId = newId('run');
       const counted = this.ctx.db.$client
         .transaction(() => {
@@ -288,7 +277,7 @@ export class SweepController {
       await this.ctx.queue.enqueue([
         { run_id: runId, sweep_id: sweepId, params, ...(metric ? { metric } : {}) },
       ]);
-      pending.push(encodeParams(plan.space, params as unknown as Record<string, unknown>) ?? point);
+      pending.push(point);
       this.ctx.logger.info(
         { sweepId, runId, proposal: index + 1, method: plan.config.method },
         'run proposed',

@@ -7,7 +7,7 @@ import type { BackendName, BackendPreference } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { prepareWinogradSimd } from '../nn/winograd-simd.ts';
+import { loadSimdModule } from '../nn/simd-module.ts';
 
 export interface BackendInfo {
   backend: BackendName;
@@ -79,10 +79,10 @@ async function activateWasm(): Promise<BackendInfo> {
   }
   await setBackendOrThrow('wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  // Without them the Winograd layers fall back to the JS transforms: slower, same results. The device
-  // string says which, so a run's record tells.
-  const unavailable = simd ? await prepareWinogradSimd() : 'no wasm SIMD';
-  const winograd = unavailable === undefined ? 'Winograd SIMD' : 'Winograd JS';
+  // Without the SIMD module every convolution runs direct (XNNPACK): slower, results within float
+  // rounding. The device string says which, so a run's record tells.
+  const unavailable = simd ? await loadSimdModule() : 'no wasm SIMD';
+  const winograd = unavailable === undefined ? 'Winograd SIMD' : 'direct convolutions only';
   return {
     backend: 'wasm',
     tfjsVersion: tf.version_core,

@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
 import { biasGradient, reluGradientAndBiasGradient } from './gradient-kernels.ts';
 import { maxPool2x2Backward } from './max-pool.ts';
-import { tileTransformsLoaded } from './tile-transforms-simd.ts';
+import { simdModuleLoaded } from './simd-module.ts';
 
 /**
- * The wasm SIMD versions of the routed backward pass's elementwise kernels (backward-kernels-wat.ts)
+ * The wasm SIMD versions of the routed backward pass's elementwise kernels (wat/backward-kernels-wat.ts)
  * against the JS ones (which the cpu backend runs), to the bit: channel counts that are multiples of 4,
  * ones whose last vector overlaps the one before (15, 30), and ones below 4 (JS on wasm as well).
  */
@@ -55,7 +55,7 @@ test('max-pool backward, ReLU gradient with bias sums and channel sums: wasm SIM
   await initBackend('cpu');
   const expected = run();
   await initBackend('wasm');
-  assert.equal(tileTransformsLoaded(), true, 'the SIMD module is loaded');
+  assert.equal(simdModuleLoaded(), true, 'the SIMD module is loaded');
   const actual = run();
   SHAPES.forEach((shape, i) => {
     ['max-pool dx', "relu' g", 'relu bias sums', 'channel sums'].forEach((what, k) => {

@@ -8,7 +8,6 @@ import {
   winogradInput,
   winogradInputGradient,
   winogradKernelGradient,
-  winogradSimd,
   winogradSupports,
 } from './winograd.ts';
 
@@ -23,21 +22,14 @@ export interface ConvWeights {
 }
 
 /**
- * Which passes of a layer run as Winograd (winograd.ts: F(4×4, 3×3), and F(4×4, 5×5) with SIMD) on the
- * wasm backend: its GEMMs do a quarter (a sixth for 5×5) of the direct convolution's multiply-adds, its
- * tile transforms cost time per tile and channel. Thresholds on C_in·C_out, measured per layer shape
- * against XNNPACK's direct convolution (`npm run bench:conv`, BENCHMARKS.md). With the SIMD transforms
- * and GEMMs, forward and dX win from 16×16 channels (8→16 is a tie), dW from 8×8 (not the layers fed by
- * images, whose one channel pads to four: there the patches' matMul wins); with the JS
- * transforms (no wasm SIMD) only the CNN's 256×256 layer wins forward, and dW from 16×32 channels on
- * 28×28 maps.
+ * Which passes of a layer run as Winograd (winograd.ts: F(4×4, 3×3) and F(4×4, 5×5)) on the wasm
+ * backend: its GEMMs do a quarter (a sixth for 5×5) of the direct convolution's multiply-adds, its tile
+ * transforms cost time per tile and channel. Thresholds on C_in·C_out, measured per layer shape against
+ * XNNPACK's direct convolution (`npm run bench:conv`, BENCHMARKS.md): forward and dX win from 16×16
+ * channels (8→16 is a tie), dW from 8×8 (not the layers fed by images, whose one channel pads to four:
+ * there the patches' matMul wins). The table of what each model's layers get is in README.md here.
  */
-const WINOGRAD_THRESHOLDS = {
-  simd: { forward: 16 * 16, kernelGradient: 8 * 8, kernelGradientOnLargeMaps: 8 * 8 },
-  js: { forward: 128 * 128, kernelGradient: 128 * 128, kernelGradientOnLargeMaps: 16 * 32 },
-} as const;
-/** Maps at least this wide count as large (the CNN's first blocks): more tiles per transform call. */
-const LARGE_MAP = 28;
+const WINOGRAD_THRESHOLDS = { forward: 16 * 16, kernelGradient: 8 * 8 } as const;
 
 let winogradEnabled = true;
 
@@ -54,19 +46,11 @@ export interface ConvPlan {
 }
 
 /** The algorithm of each pass for a layer with this kernel size and these channel counts. */
-export function convPlan(k: number, cIn: number, cOut: number, size: number): ConvPlan {
+export function convPlan(k: number, cIn: number, cOut: number): ConvPlan {
   const eligible = winogradEnabled && tf.getBackend() === 'wasm' && winogradSupports(k);
-  const limits = WINOGRAD_THRESHOLDS[winogradSimd() ? 'simd' : 'js'];
   const product = cIn * cOut;
-  const large = size >= LARGE_MAP;
-  const forward = eligible && product >= limits.forward;
-  return {
-    forward,
-    kernelGradient:
-      forward ||
-      (eligible &&
-        (product >= limits.kernelGradient || (large && product >= limits.kernelGradientOnLargeMaps))),
-  };
+  const forward = eligible && product >= WINOGRAD_THRESHOLDS.forward;
+  return { forward, kernelGradient: forward || (eligible && product >= WINOGRAD_THRESHOLDS.kernelGradient) };
 }
 
 export interface Conv2dOptions {
@@ -109,7 +93,7 @@ export function conv2d(x: tf.Tensor4D, weights: ConvWeights, options: Conv2dOpti
     profileScope(name, "bias+relu'", () => (y ? reluGradientAndBiasGradient(dy, y) : [dy, biasGradient(dy)]));
   const [n, h, w] = x.shape;
   const [cIn, cOut] = [weights.kernel.shape[2], weights.kernel.shape[3]];
-  const plan = convPlan(k, cIn, cOut, Math.min(h, w));
+  const plan = convPlan(k, cIn, cOut);
   const dataFed = options.inputGradient === false;
   /** y, and what the backward pass keeps: V, the input's Winograd tiles (forward and dW alike), or x. */
   const run = (xIn: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): [tf.Tensor4D, tf.Tensor] => {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerJsKernel, registerMultiOutputJsKernel } from './js-kernel.ts';
-import { channelSumsSimd, SIMD_SUM_CHANNELS, simdReady } from './tile-transforms-simd.ts';
+import { SIMD_SUM_CHANNELS, simdFunction, simdReady, sumAccumulators } from './simd-module.ts';
 
 /**
  * Small single-pass JS kernels of the routed backward pass, each replacing a chain of wasm kernels that
@@ -38,15 +38,27 @@ export function flipKernel(kernel: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * The first 4⌊C/4⌋ channels' sums (and, with `relu`, their g) on wasm SIMD (backward-kernels-wat.ts)
- * into `sums`, bit for bit what the JS loops give; returns how many channels it did (0 off wasm).
+ * The first 4⌊C/4⌋ channels' sums (and, with `relu`, their g = dy·[y > 0]) on wasm SIMD
+ * (wat/backward-kernels-wat.ts) into `sums`, bit for bit what the JS loops give; returns how many
+ * channels it did (0 off wasm). Its float64 accumulators are the module's, so nothing is allocated.
  */
 function simdSums(relu: boolean, [dy, y, g]: Float32Array[], channels: number, sums: Float64Array): number {
   const name = relu ? 'reluGradientAndSums' : 'channelSums';
   if (channels < 4 || channels > SIMD_SUM_CHANNELS || !simdReady(name, [dy!, y!, g!], channels)) return 0;
-  const pixels = dy!.length / channels;
-  sums.set(channelSumsSimd(relu, [dy!.byteOffset, y!.byteOffset, g!.byteOffset], pixels, channels));
-  return Math.floor(channels / 4) * 4;
+  const vectors = Math.floor(channels / 4);
+  const accumulators = sumAccumulators(vectors * 4);
+  accumulators.view.fill(0);
+  simdFunction(name)(
+    dy!.byteOffset,
+    y!.byteOffset,
+    g!.byteOffset,
+    accumulators.address,
+    dy!.length / channels,
+    channels,
+    vectors,
+  );
+  sums.set(accumulators.view);
+  return vectors * 4;
 }
 
 /** Σ over every axis but the last (batch and space): a bias gradient, in one pass, summed in float64. */

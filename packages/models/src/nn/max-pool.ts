@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { usesRoutedGradients } from './gradient-routing.ts';
 import { registerJsKernel } from './js-kernel.ts';
 import { profileScope } from './kernel-profile.ts';
-import { maxPool2x2GradSimd, simdReady } from './tile-transforms-simd.ts';
+import { simdFunction, simdReady } from './simd-module.ts';
 
 /** 2×2 max pooling with stride 2 (PyTorch `MaxPool2d(2)`); H and W must be even. */
 export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
@@ -26,7 +26,7 @@ export function maxPool2x2(x: tf.Tensor4D): tf.Tensor4D {
  * Sends each window's gradient to the first position (row-major) holding the window's max, as PyTorch
  * does, in one pass: wasm's MaxPoolGrad is a slow loop that also routes an all-negative window to
  * index 0, and an equality mask against the upsampled max needs Tile, which wasm runs ~50× slower.
- * On wasm with SIMD the same in backward-kernels-wat.ts (C ≥ 4).
+ * On wasm with SIMD the same in wat/backward-kernels-wat.ts (C ≥ 4).
  */
 const maxPool2x2Grad = registerJsKernel({
   name: 'SweeplabMaxPool2x2Grad',
@@ -34,7 +34,7 @@ const maxPool2x2Grad = registerJsKernel({
   compute([input, grad], [xShape], dx) {
     const [n, h, w, c] = xShape as [number, number, number, number];
     if (c >= 4 && simdReady('maxPool2x2Grad', [input!, grad!, dx], c)) {
-      maxPool2x2GradSimd([input!.byteOffset, grad!.byteOffset, dx.byteOffset], [n, h, w, c]);
+      simdFunction('maxPool2x2Grad')(input!.byteOffset, grad!.byteOffset, dx.byteOffset, (n * h) / 2, w, c);
       return;
     }
     dx.fill(0);

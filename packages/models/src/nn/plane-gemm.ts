@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerJsKernel } from './js-kernel.ts';
-import { planeGemm, simdReady } from './tile-transforms-simd.ts';
+import { simdFunction, simdReady } from './simd-module.ts';
+import type { GemmLayout } from './wat/plane-gemm-wat.ts';
 
 /**
- * Batched float32 products on the wasm SIMD GEMMs (winograd-gemm-wat.ts), for operands in the layouts
+ * Batched float32 products on the wasm SIMD GEMMs (wat/plane-gemm-wat.ts), for operands in the layouts
  * the Winograd transforms and the patch builder write: C[p] = A[p]·B[p] and C[p] = A[p]ᵀ·B[p] over the
  * leading dimension (a 2-D tensor is one plane). The last dimension of B (and A's, for Aᵀ·B) must be a
  * multiple of 4, which the Winograd-domain tensors' padded channels are. Wasm backend with the SIMD
@@ -30,10 +31,40 @@ function checkOperands(name: string, a: Dims, b: Dims, shared: [number, number],
   if (widths.some((w) => w % 4 !== 0)) throw new Error(`${name}: widths ${widths} must be multiples of 4`);
 }
 
+/**
+ * `planes` consecutive products at byte addresses a, b into c: 'NN' C (m × n) = A (m × k)·B (k × n);
+ * 'TN' C (m × n) = Aᵀ·B with A (k × m). A 'TN' product over more than `TN_CHUNK` rows of A and B runs in
+ * chunks of rows, added up in C: every output block streams its columns of A and B over all k, which
+ * for a large k (the first layer's dW sums over N·H·W ≈ 50,000 pixels) would come from memory once per
+ * block.
+ */
+function planeGemm(
+  layout: GemmLayout,
+  [a, b, c]: [number, number, number],
+  planes: number,
+  [m, k, n]: [number, number, number],
+): void {
+  const gemm = simdFunction(`gemm${layout}`);
+  if (layout === 'NN' || k <= TN_CHUNK) {
+    gemm(a, b, c, planes, k, m, n, 0);
+    return;
+  }
+  for (let p = 0; p < planes; p++) {
+    for (let start = 0; start < k; start += TN_CHUNK) {
+      const rows = Math.min(TN_CHUNK, k - start);
+      const [aAt, bAt] = [a + (p * k + start) * m * 4, b + (p * k + start) * n * 4];
+      gemm(aAt, bAt, c + p * m * n * 4, 1, rows, m, n, start === 0 ? 0 : 1);
+    }
+  }
+}
+
+/** Rows of A and B per chunk of a 'TN' product: ≤ 128 KB of each at 64 columns, within any L2. */
+const TN_CHUNK = 512;
+
 function run(
   name: string,
   arrays: Float32Array[],
-  layout: 'NN' | 'TN',
+  layout: GemmLayout,
   planes: number,
   mkn: [number, number, number],
 ) {

@@ -4,15 +4,17 @@ import { createPrng } from '@sweeplab/shared';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/backend.ts';
 import { builtinConvGradients } from './conv-reference.ts';
-import { unloadTileTransforms } from './tile-transforms-simd.ts';
+import { conv2d, convPlan } from './conv2d.ts';
+import { loadSimdModule, unloadSimdModule } from './simd-module.ts';
 import {
+  winogradAvailable,
   winogradConv,
   winogradInput,
   winogradInputGradient,
   winogradKernelGradient,
-  winogradSimd,
+  winogradSupports,
 } from './winograd.ts';
-import { F4x3, F4x5, prepareWinogradSimd } from './winograd-simd.ts';
+import { F4x3, F4x5 } from './winograd-variants.ts';
 
 /** Uniform in ±1, reproducible. */
 function random(shape: number[], seed: number): tf.Tensor {
@@ -95,26 +97,47 @@ for (const [k, tolerance] of [
     await initBackend('cpu');
     const expected = SHAPES.map((shape, i) => reference(shape, k, 10 * i));
     await initBackend('wasm');
-    assert.equal(winogradSimd(), true, 'SIMD transforms loaded');
+    assert.equal(winogradAvailable(), true, 'SIMD module loaded');
     SHAPES.forEach((shape, i) => {
       assertClose(winograd(shape, k, 10 * i), expected[i]!, `${k}×${k} ${shape.join('×')}`, tolerance);
     });
   });
 }
 
-test('Winograd 3×3 with the JS transforms (the fallback without wasm SIMD) equals the direct convolution', async () => {
-  await initBackend('cpu');
-  const expected = SHAPES.map((shape, i) => reference(shape, 3, 10 * i));
+test('without the SIMD module the wasm backend runs every convolution direct, with the same results', async () => {
+  const shape: Shape = [2, 7, 7, 33, 17];
+  const [n, h, w, cIn] = shape;
+  const layer = (seed: number) =>
+    tf.tidy(() => {
+      const { x, kernel, b, dy } = layerInputs(shape, 3, seed);
+      const layerOf = (input: tf.Tensor, k: tf.Tensor, bias: tf.Tensor) =>
+        conv2d(input as tf.Tensor4D, { kernel: k as tf.Tensor4D, bias: bias as tf.Tensor1D }, { relu: true });
+      const [y, grads] = [layerOf(x, kernel, b), tf.grads(layerOf)([x, kernel, b], dy)];
+      return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+    });
   await initBackend('wasm');
-  unloadTileTransforms();
+  const winograd = layer(3);
+  unloadSimdModule();
   try {
-    assert.equal(winogradSimd(), false);
-    SHAPES.forEach((shape, i) => {
-      assertClose(winograd(shape, 3, 10 * i), expected[i]!, `JS 3×3 ${shape.join('×')}`, 3e-5);
+    assert.equal(winogradAvailable(), false);
+    assert.equal(winogradSupports(3), false);
+    assert.deepEqual(convPlan(3, 128, 128), { forward: false, kernelGradient: false });
+    assert.deepEqual(convPlan(5, 30, 30), { forward: false, kernelGradient: false });
+    assert.throws(
+      () => winogradInput(tf.zeros([n, h, w, cIn]) as tf.Tensor4D, 3),
+      /SIMD module is not loaded/,
+    );
+    const direct = layer(3);
+    ['forward', 'dX', 'dW', 'db'].forEach((pass, i) => {
+      const [a, e] = [direct[i]!, winograd[i]!];
+      const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = e.reduce((m, v, j) => Math.max(m, Math.abs(a[j]! - v)), 0);
+      assert.ok(worst <= 3e-5 * scale + 1e-6, `direct vs Winograd ${pass}: max |error| ${worst} of ${scale}`);
     });
   } finally {
-    assert.equal(await prepareWinogradSimd(), undefined);
+    assert.equal(await loadSimdModule(), undefined);
   }
+  assert.deepEqual(convPlan(3, 128, 128), { forward: true, kernelGradient: true });
 });
 
 test('the transform matrices satisfy Aᵀ[(G g) ⊙ (Bᵀ d)] = correlation of d with g, in one dimension', () => {

@@ -1,145 +1,77 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerJsKernel } from './js-kernel.ts';
-import {
-  heapFloats,
-  loadTileTransforms,
-  runTileTransform,
-  simdReady,
-  type TileTransform,
-  transposePlanes,
-  withHeapScratch,
-} from './tile-transforms-simd.ts';
+import { heapFloats, simdFunction, simdReady, withHeapScratch } from './simd-module.ts';
+import { padded, positionsOf, WINOGRAD_TILE_TRANSFORMS, WINOGRAD_VARIANTS } from './winograd-variants.ts';
 
 /**
- * The Winograd layers' tile transforms on wasm SIMD (tile-transforms-simd.ts). The kernels take the
- * variant's matrices and tile geometry as data: F(4×4, 3×3) for 3×3 layers, F(4×4, 5×5) for 5×5 ones.
- * (F(2×2, 5×5) was built and measured first, issue #14: with 9 input values per output its transforms
- * cost more than its GEMMs save at 20–30 channels. F(4×4, 5×5) reads 4 per output and does 64 instead
- * of 400 multiplications per 4×4 tile.) Channel dimensions of the Winograd-domain tensors are padded to
- * a multiple of 4 (C⁴ = 4⌈C/4⌉, padding zero), so that every GEMM operand is whole vectors; NHWC
- * tensors keep their own channel counts. α = m + r − 1 is the input tile's size, α² the positions ξ.
+ * The Winograd layers' tile transforms as TF.js kernels on the wasm backend's heap: each runs one
+ * generated SIMD function (wat/tile-transform-wat.ts, from the matrices of winograd-variants.ts) per
+ * tile, after filling the tables of the tile's source and destination addresses. The variant is the
+ * `variant` attribute. Channel dimensions of the Winograd-domain tensors are padded to a multiple of 4
+ * (C⁴, padding zero), so that every GEMM operand is whole vectors; NHWC tensors keep their own channel
+ * counts. α = m + r − 1 is the input tile's size, α² the positions ξ.
  */
-export interface WinogradVariant {
-  /** Output tile size. */
-  m: number;
-  /** Kernel size. */
-  r: number;
-  AT: number[][];
-  G: number[][];
-  BT: number[][];
-}
 
-/** The input tile's size α and the number α² of transformed positions (one GEMM each). */
-export const alphaOf = (v: WinogradVariant) => v.m + v.r - 1;
-const positionsOf = (v: WinogradVariant) => alphaOf(v) ** 2;
-
-const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((row) => row[j]!));
-
-/** Lavin & Gray's F(4, 3), scaled so that Bᵀ and Aᵀ are small integers. */
-export const F4x3: WinogradVariant = {
-  m: 4,
-  r: 3,
-  BT: [
-    [4, 0, -5, 0, 1, 0],
-    [0, -4, -4, 1, 1, 0],
-    [0, 4, -4, -1, 1, 0],
-    [0, -2, -1, 2, 1, 0],
-    [0, 2, -1, -2, 1, 0],
-    [0, 4, 0, -5, 0, 1],
-  ],
-  G: [
-    [1 / 4, 0, 0],
-    [-1 / 6, -1 / 6, -1 / 6],
-    [-1 / 6, 1 / 6, -1 / 6],
-    [1 / 24, 1 / 12, 1 / 6],
-    [1 / 24, -1 / 12, 1 / 6],
-    [0, 0, 1],
-  ],
-  AT: [
-    [1, 1, 1, 1, 1, 0],
-    [0, 1, -1, 2, -2, 0],
-    [0, 1, 1, 4, 4, 0],
-    [0, 1, -1, 8, -8, 1],
-  ],
-};
-
-/**
- * F(4, 5) by Toom–Cook on the points 0, ±1, ±2, ±½, ∞ (those of F(6, 3), whose error in float32 is
- * well studied); rows of Bᵀ scaled to integers, G's rows by the inverse.
- */
-export const F4x5: WinogradVariant = {
-  m: 4,
-  r: 5,
-  BT: [
-    [4, 0, -21, 0, 21, 0, -4, 0],
-    [0, 4, 4, -17, -17, 4, 4, 0],
-    [0, -4, 4, 17, -17, -4, 4, 0],
-    [0, 2, 1, -10, -5, 8, 4, 0],
-    [0, -2, 1, 10, -5, -8, 4, 0],
-    [0, 4, 8, -5, -10, 1, 2, 0],
-    [0, -4, 8, 5, -10, -1, 2, 0],
-    [0, -4, 0, 21, 0, -21, 0, 4],
-  ],
-  G: [
-    [1 / 4, 0, 0, 0, 0],
-    [-1 / 18, -1 / 18, -1 / 18, -1 / 18, -1 / 18],
-    [-1 / 18, 1 / 18, -1 / 18, 1 / 18, -1 / 18],
-    [1 / 360, 1 / 180, 1 / 90, 1 / 45, 2 / 45],
-    [1 / 360, -1 / 180, 1 / 90, -1 / 45, 2 / 45],
-    [16 / 45, 8 / 45, 4 / 45, 2 / 45, 1 / 45],
-    [16 / 45, -8 / 45, 4 / 45, -2 / 45, 1 / 45],
-    [0, 0, 0, 0, 1 / 4],
-  ],
-  AT: [
-    [1, 1, 1, 1, 1, 1, 1, 0],
-    [0, 1, -1, 2, -2, 1 / 2, -1 / 2, 0],
-    [0, 1, 1, 4, 4, 1 / 4, 1 / 4, 0],
-    [0, 1, -1, 8, -8, 1 / 8, -1 / 8, 1],
-  ],
-};
-
-const VARIANTS = [F4x3, F4x5] as const;
-
-const transformsOf = (v: WinogradVariant, i: number): TileTransform[] => [
-  { name: `input${i}`, left: v.BT, right: v.BT },
-  { name: `output${i}`, left: v.AT, right: v.AT, maskedStore: true },
-  { name: `outputBias${i}`, left: v.AT, right: v.AT, bias: 'linear', maskedStore: true },
-  { name: `outputBiasRelu${i}`, left: v.AT, right: v.AT, bias: 'relu', maskedStore: true },
-  { name: `outputGradient${i}`, left: transpose(v.AT), right: transpose(v.AT) },
-  { name: `filter${i}`, left: v.G, right: v.G },
-  { name: `filterGradient${i}`, left: transpose(v.G), right: transpose(v.G) },
-];
-
-/** Assembles the SIMD transforms for the wasm backend; returns why not when they cannot be used. */
-export function prepareWinogradSimd(): Promise<string | undefined> {
-  return loadTileTransforms(VARIANTS.flatMap(transformsOf));
-}
-
-export const padded = (channels: number) => Math.ceil(channels / 4) * 4;
-
-function variantOf(attrs: Record<string, number>): {
-  v: WinogradVariant;
-  i: number;
-  alpha: number;
-  positions: number;
-} {
+function variantOf(attrs: Record<string, number>) {
   const i = attrs.variant!;
-  const v = VARIANTS[i]!;
-  return { v, i, alpha: alphaOf(v), positions: positionsOf(v) };
+  const v = WINOGRAD_VARIANTS[i]!;
+  return { v, i, alpha: v.m + v.r - 1, positions: positionsOf(v) };
 }
 
 function needsSimd(name: string): never {
-  throw new Error(`${name}: the SIMD tile transforms are not loaded (wasm backend with SIMD only)`);
+  throw new Error(`${name}: the SIMD module is not loaded (wasm backend with SIMD only)`);
+}
+
+/**
+ * Runs the tile transform `name` over `tiles` tiles. `fill(tile, src, dst)` writes the tile's source and
+ * destination byte addresses into the two Int32Array tables (`zero` and `scratch` are addresses of a
+ * zero and a throwaway vector of `channels`); the heap is not grown during the calls, so the addresses
+ * stay valid.
+ */
+function runTileTransform(
+  name: string,
+  options: { tiles: number; channels: number; srcCount: number; dstCount: number; bias?: number },
+  fill: (tile: number, src: Int32Array, dst: Int32Array, zero: number, scratch: number) => void,
+): void {
+  const vectors = Math.ceil(options.channels / 4);
+  const vectorBytes = vectors * 16;
+  const transform = WINOGRAD_TILE_TRANSFORMS.find((t) => t.name === name)!;
+  const tmpVectors = transform.left.length * transform.right[0]!.length;
+  const bytes = (options.srcCount + options.dstCount) * 4 + (2 + tmpVectors) * vectorBytes;
+  withHeapScratch(bytes, (zero) => {
+    const scratch = zero + vectorBytes;
+    const tmp = scratch + vectorBytes;
+    const srcAt = tmp + tmpVectors * vectorBytes;
+    const dstAt = srcAt + options.srcCount * 4;
+    const heap = heapFloats();
+    heap.fill(0, zero / 4, zero / 4 + vectors * 4);
+    const src = new Int32Array(heap.buffer, srcAt, options.srcCount);
+    const dst = new Int32Array(heap.buffer, dstAt, options.dstCount);
+    const run = simdFunction(name);
+    const [n, rem] = [Math.floor(options.channels / 4), options.channels % 4];
+    for (let t = 0; t < options.tiles; t++) {
+      fill(t, src, dst, zero, scratch);
+      run(srcAt, dstAt, tmp, n, options.bias ?? 0, rem);
+    }
+  });
+}
+
+/** `planes` row-major rows×cols float matrices at byte address `src` into cols×rows ones at `dst` (multiples of 4). */
+function transposePlanes(src: number, dst: number, planes: number, rows: number, cols: number): void {
+  simdFunction('transpose')(src, dst, planes, rows, cols);
+}
+
+/** (N, H, W, C) → (α², T, C⁴): the shape of a map's tiles in the Winograd domain, T = N·⌈H/m⌉·⌈W/m⌉. */
+function tilesShape(shape: number[], attrs: Record<string, number>): number[] {
+  const { v, positions } = variantOf(attrs);
+  const [n, h, w, c] = shape as [number, number, number, number];
+  return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
 }
 
 /** x (N, H, W, C) → V (α², T, C⁴), T = N·⌈H/m⌉·⌈W/m⌉ tiles. */
-const inputTiles = registerJsKernel({
-  name: 'SweeplabWinogradSimdInput',
-  outputShape: ([shape], attrs) => {
-    const { v, positions } = variantOf(attrs);
-    const [n, h, w, c] = shape as [number, number, number, number];
-    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
-  },
+const inputTilesKernel = registerJsKernel({
+  name: 'SweeplabWinogradInput',
+  outputShape: ([shape], attrs) => tilesShape(shape!, attrs),
   compute([x], [shape], out, attrs) {
     const { v, i: variant, alpha, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
@@ -172,14 +104,14 @@ const inputTiles = registerJsKernel({
 });
 
 /** M (α², T, C⁴) [+ bias (C)] → y (N, H, W, C): Aᵀ m A of every tile, cropped, ReLU when `relu` is 1. */
-const outputTiles = registerJsKernel({
-  name: 'SweeplabWinogradSimdOutput',
+const outputTilesKernel = registerJsKernel({
+  name: 'SweeplabWinogradOutput',
   outputShape: (_shapes, { n, h, w, c }) => [n!, h!, w!, c!],
   compute([m, bias], [shape], out, attrs) {
     const { v, i: variant, positions } = variantOf(attrs);
     const { h: H, w: W, c: C, relu } = attrs as Record<string, number>;
     const name = bias ? `${relu === 1 ? 'outputBiasRelu' : 'outputBias'}${variant}` : `output${variant}`;
-    if (relu === 1 && !bias) throw new Error('SweeplabWinogradSimdOutput: ReLU needs a bias');
+    if (relu === 1 && !bias) throw new Error('SweeplabWinogradOutput: ReLU needs a bias');
     if (!simdReady(name, bias ? [m!, bias, out] : [m!, out], C!)) needsSimd(name);
     const [T, Cp] = [shape![1]!, shape![2]!];
     const [tH, tW] = [Math.ceil(H! / v.m), Math.ceil(W! / v.m)];
@@ -209,13 +141,9 @@ const outputTiles = registerJsKernel({
 });
 
 /** dy (N, H, W, C) → (α², T, C⁴): A dy Aᵀ of every m×m output tile (zero where the tile overhangs). */
-const outputGradientTiles = registerJsKernel({
-  name: 'SweeplabWinogradSimdOutputGradient',
-  outputShape: ([shape], attrs) => {
-    const { v, positions } = variantOf(attrs);
-    const [n, h, w, c] = shape as [number, number, number, number];
-    return [positions, n * Math.ceil(h / v.m) * Math.ceil(w / v.m), padded(c)];
-  },
+const outputGradientTilesKernel = registerJsKernel({
+  name: 'SweeplabWinogradOutputGradient',
+  outputShape: ([shape], attrs) => tilesShape(shape!, attrs),
   compute([dy], [shape], out, attrs) {
     const { v, i: variant, positions } = variantOf(attrs);
     const [N, H, W, C] = shape as [number, number, number, number];
@@ -246,8 +174,8 @@ const outputGradientTiles = registerJsKernel({
  * w (r, r, C_in, C_out) → U (α², C_in⁴, C_out⁴) = G g Gᵀ per channel pair (zero for padded channels);
  * with `flip` 1 the kernel of dX (rotated by 180°, channels swapped): (α², C_out⁴, C_in⁴).
  */
-const filterTiles = registerJsKernel({
-  name: 'SweeplabWinogradSimdFilter',
+const filterTilesKernel = registerJsKernel({
+  name: 'SweeplabWinogradFilter',
   outputShape: ([shape], attrs) => {
     const { positions } = variantOf(attrs);
     const [, , cIn, cOut] = shape as [number, number, number, number];
@@ -288,8 +216,8 @@ const filterTiles = registerJsKernel({
 });
 
 /** dUᵀ (α², C_out⁴, C_in⁴) → dW (r, r, C_in, C_out) = Gᵀ dU G per channel pair. */
-const filterGradient = registerJsKernel({
-  name: 'SweeplabWinogradSimdFilterGradient',
+const filterGradientKernel = registerJsKernel({
+  name: 'SweeplabWinogradFilterGradient',
   outputShape: (_shapes, attrs) => {
     const { v } = variantOf(attrs);
     return [v.r, v.r, attrs.cIn!, attrs.cOut!];
@@ -324,34 +252,40 @@ const filterGradient = registerJsKernel({
   },
 });
 
-export function simdInputTiles(x: tf.Tensor4D, variant: number): tf.Tensor3D {
-  return inputTiles([x], { variant }) as tf.Tensor3D;
+/** x (N, H, W, C) → V (α², T, C⁴), the input's tiles Bᵀ d B for the variant of a k×k kernel. */
+export function inputTiles(x: tf.Tensor4D, variant: number): tf.Tensor3D {
+  return inputTilesKernel([x], { variant }) as tf.Tensor3D;
 }
 
-export function simdOutputTiles(
+/** M (α², T, C⁴) [+ bias] → y (N, H, W, C): Aᵀ m A of every tile, cropped, ReLU when `relu`. */
+export function outputTiles(
   m: tf.Tensor3D,
   bias: tf.Tensor1D | undefined,
   [n, h, w, c]: [number, number, number, number],
   relu: boolean,
   variant: number,
 ): tf.Tensor4D {
-  return outputTiles(bias ? [m, bias] : [m], { variant, n, h, w, c, relu: relu ? 1 : 0 }) as tf.Tensor4D;
+  return outputTilesKernel(bias ? [m, bias] : [m], {
+    variant,
+    n,
+    h,
+    w,
+    c,
+    relu: relu ? 1 : 0,
+  }) as tf.Tensor4D;
 }
 
-export function simdOutputGradientTiles(dy: tf.Tensor4D, variant: number): tf.Tensor3D {
-  return outputGradientTiles([dy], { variant }) as tf.Tensor3D;
+/** dy (N, H, W, C) → (α², T, C⁴): A dy Aᵀ of every output tile. */
+export function outputGradientTiles(dy: tf.Tensor4D, variant: number): tf.Tensor3D {
+  return outputGradientTilesKernel([dy], { variant }) as tf.Tensor3D;
 }
 
-export function simdFilterTiles(kernel: tf.Tensor4D, flip: boolean, variant: number): tf.Tensor3D {
-  return filterTiles([kernel], { variant, flip: flip ? 1 : 0 }) as tf.Tensor3D;
+/** w → U (α², C_in⁴, C_out⁴); with `flip`, dX's kernel's (α², C_out⁴, C_in⁴). */
+export function filterTiles(kernel: tf.Tensor4D, flip: boolean, variant: number): tf.Tensor3D {
+  return filterTilesKernel([kernel], { variant, flip: flip ? 1 : 0 }) as tf.Tensor3D;
 }
 
-export function simdFilterGradient(du: tf.Tensor3D, cIn: number, cOut: number, variant: number): tf.Tensor4D {
-  return filterGradient([du], { variant, cIn, cOut }) as tf.Tensor4D;
-}
-
-/** Index of the variant for a kernel size (3 → F(4×4, 3×3), 5 → F(4×4, 5×5)), or undefined. */
-export function variantFor(kernelSize: number): number | undefined {
-  const i = VARIANTS.findIndex((v) => v.r === kernelSize);
-  return i < 0 ? undefined : i;
+/** dUᵀ (α², C_out⁴, C_in⁴) → dW (r, r, C_in, C_out). */
+export function filterGradient(du: tf.Tensor3D, cIn: number, cOut: number, variant: number): tf.Tensor4D {
+  return filterGradientKernel([du], { variant, cIn, cOut }) as tf.Tensor4D;
 }

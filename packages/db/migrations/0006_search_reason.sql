@@ -1,0 +1,1 @@
+ALTER TABLE `sweep_searches` ADD `reason` text;
