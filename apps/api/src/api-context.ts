@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { closeDatabase, type Db, databaseId, migrate, openDatabase } from '@sweeplab/db';
+import { closeDatabase, type Db, databaseId, migrate, openDatabase, runProgram } from '@sweeplab/db';
 import {
   closeConnection,
   type Logger,
@@ -68,7 +68,11 @@ export function createApiContext(
     queueRedis,
     keys,
     redis,
-    { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
+    {
+      attempts: config.JOB_ATTEMPTS,
+      backoffMs: config.JOB_BACKOFF_MS,
+      programOf: (runId) => runProgram(db, runId) ?? undefined,
+    },
     logger,
   );
   const lease = new ApiLease(

@@ -32,7 +32,7 @@ test('POST /v1/runs writes the row first, then one job whose id is the run id', 
 test('a W&B sweep file in YAML expands to its grid, every run queued', async () => {
   const yaml = [
     'name: "cnn vs resnet — ünïcode ok"',
-    'program: train.py',
+    'program: sweeplab:builtin',
     'method: grid',
     'metric: {name: val_acc, goal: maximize}',
     'parameters:',
@@ -63,7 +63,7 @@ test('a W&B sweep file in YAML expands to its grid, every run queued', async () 
 
   const shown = (await api.app.inject({ method: 'GET', url: `/v1/sweeps/${sweep.id}` })).json();
   assert.equal(shown.counts.queued, 6);
-  assert.equal(shown.config.program, 'train.py', 'W&B keys are stored as submitted');
+  assert.equal(shown.config.program, 'sweeplab:builtin', 'W&B keys are stored as submitted');
 
   const cancelled = await api.app.inject({ method: 'DELETE', url: `/v1/sweeps/${sweep.id}` });
   assert.equal(cancelled.json().cancelled.length, 6);

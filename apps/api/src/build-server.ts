@@ -22,7 +22,9 @@ import { artifactRoutes } from './routes/artifact-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { programMetricsRoutes } from './routes/program-metrics-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
+import { runLogRoutes } from './routes/run-log-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 import { sweepRoutes } from './routes/sweep-routes.ts';
 
@@ -111,6 +113,8 @@ export async function buildServer(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(runRoutes(ctx));
   await app.register(sweepRoutes(ctx));
   await app.register(metricsRoutes(ctx));
+  await app.register(programMetricsRoutes(ctx));
+  await app.register(runLogRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(artifactRoutes(ctx));
   await app.register(dashboardRoutes(ctx));

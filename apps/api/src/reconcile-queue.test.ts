@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { applyRunEvents, createRun, getRun } from '@sweeplab/db';
-import { RunParams } from '@sweeplab/shared';
+import { RunParams, TRAIN_JOB_SCHEMA_VERSION } from '@sweeplab/shared';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { newId } from './ids.ts';
@@ -21,7 +21,12 @@ test('queued runs without a job are enqueued again, with their parameters', asyn
   createRun(api.db, { id, params });
   assert.deepEqual(await reconcileQueue(api.ctx), { requeued: [id], failed: [] });
   const job = await api.ctx.queue.queue.getJob(id);
-  assert.deepEqual(job?.data, { schema_version: 1, run_id: id, sweep_id: null, params });
+  assert.deepEqual(job?.data, {
+    schema_version: TRAIN_JOB_SCHEMA_VERSION,
+    run_id: id,
+    sweep_id: null,
+    params,
+  });
   assert.deepEqual(
     await reconcileQueue(api.ctx),
     { requeued: [], failed: [] },

@@ -1,6 +1,13 @@
 import { getRun, getSweep, listQueuedRunIds, listRuns, setRunStatus } from '@sweeplab/db';
-import { ResolvedMetric, runParamsFromRow, type TrainJobPayload } from '@sweeplab/shared';
+import {
+  type NewJobPayload,
+  type ParameterValue,
+  ResolvedMetric,
+  runParamsFromRow,
+  SweepConfig,
+} from '@sweeplab/shared';
 import type { ApiContext } from './api-context.ts';
+import { programJob } from './program-params.ts';
 
 export interface ReconcileResult {
   /** Runs whose job Redis lost, enqueued again. */
@@ -9,10 +16,17 @@ export interface ReconcileResult {
   failed: string[];
 }
 
-function payloadOf(ctx: ApiContext, id: string): Omit<TrainJobPayload, 'schema_version'> | null {
+function payloadOf(ctx: ApiContext, id: string): NewJobPayload | null {
   const run = getRun(ctx.db, id);
   if (!run) return null;
   const sweep = run.sweep_id ? getSweep(ctx.db, run.sweep_id) : undefined;
+  if (run.program !== null) {
+    // A program run's job is rebuilt from its sweep's command and metric and its stored parameters.
+    const config = SweepConfig.safeParse(sweep?.config);
+    if (!config.success || !sweep) return null;
+    const params = (run.program_params ?? {}) as Record<string, ParameterValue>;
+    return programJob(config.data, id, sweep.id, params);
+  }
   const metric = ResolvedMetric.safeParse({ name: sweep?.metric_name, goal: sweep?.metric_goal }).data;
   return {
     run_id: id,

@@ -96,6 +96,11 @@ export const CreatedSweep = SweepRow.extend({
       id: z.string(),
       status: RunStatus,
       params: z.unknown().optional().describe('absent for bayes sweeps: their runs are proposed later'),
+      program: z.string().optional().describe('the program the run starts (program sweeps only)'),
+      program_params: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe("the run's parameters under the sweep's names (program sweeps only)"),
     }),
   ),
 }).meta({ id: 'CreatedSweep', description: 'The sweep just queued, with the id and parameters of each run' });

@@ -1,8 +1,11 @@
 import {
+  BUILTIN_PROGRAM,
+  type JobPayload,
+  jobProgram,
   type Logger,
+  type NewJobPayload,
   type RedisKeys,
   TRAIN_JOB_SCHEMA_VERSION,
-  type TrainJobPayload,
 } from '@sweeplab/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,35 +13,66 @@ import type { Redis } from 'ioredis';
 export interface RunQueueOptions {
   attempts: number;
   backoffMs: number;
+  /** The program of a run (from SQLite), so a job is looked for in its program's queue. */
+  programOf?: (runId: string) => string | undefined;
 }
 
 /**
- * The BullMQ queue of training jobs, one per run with jobId = run id, so enqueueing twice is a no-op
- * and a run can always be found in Redis by its id.
+ * The BullMQ queues of training jobs: one queue per program (the built-in program's is `train`), read
+ * only by workers serving that program; one job per run with jobId = run id, so enqueueing twice is a
+ * no-op and a run can always be found in Redis by its id.
  */
 export class RunQueue {
+  /** The built-in program's queue. */
   readonly queue: Queue;
+  private readonly programQueues = new Map<string, Queue>();
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     private readonly keys: RedisKeys,
     private readonly redis: Redis,
     private readonly options: RunQueueOptions,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue(keys.trainQueue, { connection, prefix: keys.prefix });
-    this.queue.on('error', (err) => logger.warn({ err }, 'queue connection error'));
+    this.queue = this.queueFor(BUILTIN_PROGRAM);
   }
 
-  async enqueue(payloads: readonly Omit<TrainJobPayload, 'schema_version'>[]): Promise<void> {
-    if (payloads.length === 0) return;
-    await this.queue.addBulk(
+  /** The queue of a program's jobs, opened on first use. */
+  queueFor(program: string): Queue {
+    let queue = this.programQueues.get(program);
+    if (!queue) {
+      queue = new Queue(this.keys.programQueue(program), {
+        connection: this.connection,
+        prefix: this.keys.prefix,
+      });
+      queue.on('error', (err) => this.logger.warn({ err, program }, 'queue connection error'));
+      this.programQueues.set(program, queue);
+    }
+    return queue;
+  }
+
+  private jobOf(runId: string) {
+    return this.queueFor(this.options.programOf?.(runId) ?? BUILTIN_PROGRAM).getJob(runId);
+  }
+
+  async enqueue(payloads: readonly NewJobPayload[]): Promise<void> {
+    const byProgram = new Map<string, NewJobPayload[]>();
+    for (const p of payloads) {
+      const program = jobProgram(p);
+      byProgram.set(program, [...(byProgram.get(program) ?? []), p]);
+    }
+    for (const [program, list] of byProgram) await this.add(this.queueFor(program), list);
+  }
+
+  private async add(queue: Queue, payloads: readonly NewJobPayload[]): Promise<void> {
+    await queue.addBulk(
       payloads.map((data) => ({
         name: 'train',
-        data: { schema_version: TRAIN_JOB_SCHEMA_VERSION, ...data } satisfies TrainJobPayload,
+        data: { schema_version: TRAIN_JOB_SCHEMA_VERSION, ...data } as JobPayload,
         opts: {
           jobId: data.run_id,
-          attempts: this.options.attempts,
+          // A program sweep's `retries` needs that many attempts beyond the first, whatever JOB_ATTEMPTS says.
+          attempts: Math.max(this.options.attempts, ('retries' in data ? (data.retries ?? 0) : 0) + 1),
           backoff: { type: 'exponential', delay: this.options.backoffMs },
           // Keep finished jobs for a day so enqueueing the same run again stays a no-op meanwhile.
           removeOnComplete: { age: 24 * 3600, count: 100_000 },
@@ -59,7 +93,7 @@ export class RunQueue {
     await pipeline.exec();
     for (const id of runIds) {
       await this.redis.publish(this.keys.cancelChannel, id);
-      const job = await this.queue.getJob(id);
+      const job = await this.jobOf(id);
       const state = await job?.getState();
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
         await job.remove().catch((err: Error) => this.logger.debug({ runId: id, err }, 'job not removable'));
@@ -71,7 +105,7 @@ export class RunQueue {
   async jobStates(runIds: readonly string[]): Promise<Map<string, { state: string; failedReason?: string }>> {
     const states = new Map<string, { state: string; failedReason?: string }>();
     for (const id of runIds) {
-      const job = await this.queue.getJob(id);
+      const job = await this.jobOf(id);
       if (!job) states.set(id, { state: 'missing' });
       else states.set(id, { state: await job.getState(), failedReason: job.failedReason });
     }
@@ -83,6 +117,6 @@ export class RunQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([...this.programQueues.values()].map((q) => q.close()));
   }
 }

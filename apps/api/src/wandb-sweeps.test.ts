@@ -34,7 +34,7 @@ type RunOut = { id: string; params: Record<string, unknown> };
 test('the "define a sweep configuration" file (random, no model, W&B names) queues resnet runs under our names', async () => {
   const { status, body } = await post(
     [
-      'program: train.py',
+      'program: sweeplab:builtin',
       'name: sweepdemo',
       'method: random',
       'run_cap: 8',

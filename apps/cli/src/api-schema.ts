@@ -144,6 +144,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/program-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every value a program logged, one row per run × step × key (JSON or CSV); the sweep metric's rows are the run's iterations */
+        get: operations["listProgramMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program run's stdout and stderr (follow: `after` the last id and `wait_ms`) */
+        get: operations["listRunLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sweeps/{id}/report": {
         parameters: {
             query?: never;
@@ -270,6 +304,12 @@ export interface components {
                 status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
                 /** @description absent for bayes sweeps: their runs are proposed later */
                 params?: unknown;
+                /** @description the program the run starts (program sweeps only) */
+                program?: string;
+                /** @description the run's parameters under the sweep's names (program sweeps only) */
+                program_params?: {
+                    [key: string]: unknown;
+                };
             }[];
         };
         /** @description One epoch of one run: the metrics table row */
@@ -388,6 +428,16 @@ export interface components {
                 probabilities: number[];
             }[];
         };
+        /** @description One value a program logged: run, step and key */
+        ProgramMetricsRow: {
+            run_id: string;
+            sweep_id: string | null;
+            program: string;
+            step: number;
+            key: string;
+            value: number;
+            attempt: number;
+        };
         /** @description ready is true when Redis and the database answer */
         Readiness: {
             ready: boolean;
@@ -420,6 +470,10 @@ export interface components {
             lr_gamma: number;
             warmup_epochs: number;
             depth: number;
+            program: string | null;
+            program_params: ((string | number | boolean | null) | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -432,6 +486,22 @@ export interface components {
             queued_at: string;
             started_at: string | null;
             finished_at: string | null;
+        };
+        /** @description A program run's stdout and stderr, oldest first */
+        RunLogs: {
+            run_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
+            lines: {
+                /** @description pass as `after` to read on from here */
+                id: string;
+                /** @enum {string} */
+                stream: "stdout" | "stderr";
+                attempt: number;
+                line: string;
+            }[];
+            /** @description the last line id answered (or `after` when none): the next `after` */
+            next: string | null;
         };
         /** @description Runs per status, every status present */
         RunStatusCounts: {
@@ -465,6 +535,10 @@ export interface components {
             lr_gamma: number;
             warmup_epochs: number;
             depth: number;
+            program: string | null;
+            program_params: ((string | number | boolean | null) | {
+                [key: string]: unknown;
+            } | unknown[]) | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled" | "stopped";
             attempt: number;
@@ -551,6 +625,12 @@ export interface components {
             slots: string[];
             backend: ("tensorflow" | "wasm" | "cpu") | null;
             running_runs: string[];
+            /**
+             * @default [
+             *       "sweeplab:builtin"
+             *     ]
+             */
+            programs: string[];
             images_per_second: number;
             started_at: number;
             last_heartbeat: number;
@@ -965,6 +1045,7 @@ export interface operations {
                     run_cap?: number;
                     program?: string;
                     command?: string[];
+                    retries?: number;
                     project?: string;
                     entity?: string;
                     early_terminate?: {
@@ -1190,6 +1271,88 @@ export interface operations {
             };
             /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProgramMetrics: {
+        parameters: {
+            query?: {
+                sweep_id?: string;
+                run_id?: string;
+                key?: string;
+                format?: "json" | "csv";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: components["schemas"]["ProgramMetricsRow"][];
+                    } | string;
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRunLogs: {
+        parameters: {
+            query?: {
+                after?: string;
+                wait_ms?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A program run's stdout and stderr, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunLogs"];
+                };
+            };
+            /** @description Bad request: `issues` names each field at fault and why (nothing was written) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource (`issues[0].field` is `params.id`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ import { isReportFormat, REPORT_FORMATS } from '@sweeplab/report/report-formats'
 import { SweeplabApi } from './api-client.ts';
 import { cancel } from './commands/cancel.ts';
 import type { CommandContext } from './commands/context.ts';
+import { logs } from './commands/logs.ts';
 import { metrics } from './commands/metrics.ts';
 import { report } from './commands/report.ts';
 import { listRuns, showRun } from './commands/runs.ts';
@@ -25,6 +26,7 @@ const OPTIONS = {
   open: { type: 'boolean', default: false },
   csv: { type: 'boolean', default: false },
   interval: { type: 'string' },
+  follow: { type: 'boolean', short: 'f', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, { args: number; options: string[] }> = {
   report: { args: 1, options: ['format', 'out', 'open'] },
   workers: { args: 0, options: [] },
   metrics: { args: 0, options: ['sweep', 'csv'] },
+  logs: { args: 1, options: ['follow'] },
 };
 const COMMON = ['api-url', 'token', 'json', 'help'];
 
@@ -122,6 +125,9 @@ export async function main(
     }
     case 'workers':
       await listWorkers(ctx);
+      return EXIT.ok;
+    case 'logs':
+      await logs(ctx, arg, { follow: values.follow });
       return EXIT.ok;
     case 'metrics':
       if (!values.sweep) throw new UsageError('metrics needs --sweep <sweep-id>');

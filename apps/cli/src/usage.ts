@@ -11,6 +11,7 @@ Usage: sweeplab <command> [options]
   report <sweep-id> [--format md|html|csv|json] [--out <file>] [--open]
   workers                              live workers
   metrics --sweep <id> [--csv]         the metrics table of a sweep (every run × epoch)
+  logs <run-id> [-f|--follow]          a program run's stdout and stderr (follow until it ends)
 
 Options for every command:
   --api-url <url>     the API (default: $API_URL, else http://127.0.0.1:8080)

@@ -57,6 +57,17 @@ export const WorkerEnv = z.object({
    * process might accumulate, while sparing each job Node's start-up and the dataset loading.
    */
   CHILD_MAX_JOBS: env.intFromEnv(1, 100_000).default(500),
+  /**
+   * Programs this worker runs (issue #21): a JSON programs file (`{"programs": {"<name>": {"path": …,
+   * "cwd"?, "interpreter"?, "env"?}}}`) and/or a folder whose every file is a program named by its
+   * relative path. Nothing else is ever run.
+   */
+  WORKER_PROGRAMS_FILE: z.string().min(1).optional(),
+  WORKER_PROGRAMS_DIR: z.string().min(1).optional(),
+  /** Whether this worker also trains the built-in networks; `auto`: only when it lists no programs. */
+  WORKER_BUILTIN: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** A program told to stop (hyperband, cancel, shutdown) gets SIGTERM, then SIGKILL this much later (W&B's 30 s). */
+  WORKER_STOP_GRACE_MS: env.intFromEnv(0).default(30_000),
   /** V8 heap limit of each training child, in MiB; unset leaves Node's default. */
   CHILD_MAX_OLD_SPACE_MB: env.intFromEnv(16).optional(),
 });

@@ -1,5 +1,6 @@
 import { ConfigError, createLogger } from '@sweeplab/shared';
 import { loadWorkerConfig } from './config.ts';
+import { ProgramsConfigError } from './programs.ts';
 import { TrainWorker } from './train-worker.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
@@ -13,7 +14,16 @@ try {
   throw err;
 }
 const logger = createLogger('worker', config.LOG_LEVEL).child({ workerId: config.workerId });
-const worker = new TrainWorker(config, logger);
+let worker: TrainWorker;
+try {
+  worker = new TrainWorker(config, logger);
+} catch (err) {
+  if (err instanceof ProgramsConfigError) {
+    console.error(`worker: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     // Backstop: children are stopped first, so exiting now costs at most the epoch in progress.

@@ -2,18 +2,24 @@ import {
   type BackendName,
   codeVersion,
   type EpochMetrics,
+  isProgramJob,
+  JobPayload,
   type Logger,
+  type ProgramJobPayload,
   payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
   TRAIN_JOB_SCHEMA_VERSION,
-  TrainJobPayload,
+  type TrainJobPayload,
 } from '@sweeplab/shared';
 import { DelayedError, type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type TrainingChild, TrainingChildError } from './child.ts';
 import type { Slot, WorkerConfig } from './config.ts';
 import type { EventPublisher } from './event-publisher.ts';
+import { ProgramRun } from './program-runner.ts';
+import type { ServedProgram } from './programs.ts';
+import { RunLogSink } from './run-log-sink.ts';
 import type { EpochArtifacts, RunStateStore } from './run-state-store.ts';
 
 export interface JobContext {
@@ -31,10 +37,21 @@ export interface JobContext {
   childFor: (slot: Slot) => TrainingChild;
   /** Tells the worker which backend its children train on (for heartbeats). */
   noteBackend: (backend: BackendName) => void;
+  /** The user programs this worker runs, by name. */
+  programs: ReadonlyMap<string, ServedProgram>;
+}
+
+/** Whatever runs an attempt — the slot's training child or a program's process — as the worker drives it. */
+export interface RunExecutor {
+  readonly pid: number | undefined;
+  /** Stop the attempt (cancel, hyperband, shutdown); it then ends with `{ aborted: true }`. */
+  abort(reason: string): void;
+  /** End it at once (SIGKILL): the worker's drain ran out of time. */
+  kill(): void;
 }
 
 export interface RunningRun {
-  child: TrainingChild;
+  executor: RunExecutor;
   stopReason: 'cancelled' | 'shutdown' | 'superseded' | null;
   imagesPerSecond: number;
 }
@@ -77,11 +94,13 @@ export async function processTrainJob(job: Job, token: string | undefined, slot:
     { resumedFromEpoch: resumedFrom },
     resumedFrom > 0 ? `resuming from epoch ${resumedFrom}` : 'starting run',
   );
-  const { state, finished } = trainOnChild(run, slot, claim.checkpoint?.data ?? null, resumedFrom, ctx);
+  const { state, finished } = isProgramJob(payload)
+    ? runProgram(run, payload, slot, ctx)
+    : trainOnChild(run, payload, slot, claim.checkpoint?.data ?? null, resumedFrom, ctx);
   ctx.running.set(runId, state);
   if (ctx.isShuttingDown()) {
     state.stopReason = 'shutdown';
-    state.child.abort('worker shutting down');
+    state.executor.abort('worker shutting down');
   }
 
   try {
@@ -99,24 +118,25 @@ interface Attempt {
   runId: string;
   /** The fencing token of this pickup. */
   attempt: number;
-  payload: TrainJobPayload;
+  payload: JobPayload;
   log: Logger;
   /** The fields every event of this attempt carries. */
   base: () => { run_id: string; attempt: number; worker_id: string; at: number };
 }
 
 /**
- * A payload of another schema version was written by an API of another version (a rolling upgrade):
+ * A payload of a newer schema version was written by a newer API (a rolling upgrade):
  * training it half-understood would record results for parameters nobody asked for. It goes back to
  * the queue, untouched and without counting as an attempt, for a worker that understands it; the run
  * stays queued, and the log names both versions.
  */
 async function handBackIfOtherVersion(job: Job, token: string | undefined, runId: string, ctx: JobContext) {
   const version = payloadSchemaVersion(job.data);
-  if (version === 'invalid' || version === TRAIN_JOB_SCHEMA_VERSION) return;
+  // Older versions are subsets of this one (version 1 had no programs); only newer ones go back.
+  if (version === 'invalid' || version <= TRAIN_JOB_SCHEMA_VERSION) return;
   ctx.logger.warn(
     { jobId: job.id, runId, payloadVersion: version, workerVersion: TRAIN_JOB_SCHEMA_VERSION },
-    `job payload schema version ${version} is not the one this worker understands ` +
+    `job payload schema version ${version} is newer than the version this worker understands ` +
       `(${TRAIN_JOB_SCHEMA_VERSION}); leaving it for a worker of that version`,
   );
   await job.moveToDelayed(Date.now() + ctx.config.WORKER_VERSION_MISMATCH_DELAY_MS, token);
@@ -129,8 +149,8 @@ async function parsePayloadOrFail(
   runId: string,
   attempt: number,
   ctx: JobContext,
-): Promise<TrainJobPayload> {
-  const parsed = TrainJobPayload.safeParse(job.data);
+): Promise<JobPayload> {
+  const parsed = JobPayload.safeParse(job.data);
   if (parsed.success) return parsed.data;
   const reason = parsed.error.issues
     .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
@@ -156,15 +176,16 @@ async function parsePayloadOrFail(
  */
 function trainOnChild(
   run: Attempt,
+  payload: TrainJobPayload,
   slot: Slot,
   resumeFrom: Uint8Array | null,
   resumedFrom: number,
   ctx: JobContext,
 ): { state: RunningRun; finished: Promise<{ aborted: boolean }> } {
   const { config } = ctx;
-  const { runId, attempt, payload, log } = run;
+  const { runId, attempt, log } = run;
   const child = ctx.childFor(slot);
-  const state: RunningRun = { child, stopReason: null, imagesPerSecond: 0 };
+  const state: RunningRun = { executor: child, stopReason: null, imagesPerSecond: 0 };
   const finished = child.run({
     payload,
     resumeFrom,
@@ -193,7 +214,7 @@ function trainOnChild(
         metrics.epoch,
         blob,
         { type: 'epoch', ...run.base(), metrics },
-        epochArtifacts(run, metrics, config),
+        epochArtifacts(run, payload, metrics, config),
       );
       if (!commit.stored) {
         state.stopReason = 'superseded';
@@ -220,9 +241,14 @@ function trainOnChild(
  * The weights an epoch offers as artifacts: always a `best` candidate (kept only if the sweep's metric
  * improved) and, at the last epoch, `final`. Only real training produces weights worth keeping.
  */
-function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfig): EpochArtifacts | null {
+function epochArtifacts(
+  run: Attempt,
+  payload: TrainJobPayload,
+  metrics: EpochMetrics,
+  config: WorkerConfig,
+): EpochArtifacts | null {
   if (config.WORKER_TRAINER !== 'tfjs') return null;
-  const metric = run.payload.metric ?? { name: 'val_acc', goal: 'maximize' };
+  const metric = payload.metric ?? { name: 'val_acc', goal: 'maximize' };
   const artifact = (kind: 'best' | 'final') => ({
     type: 'artifact' as const,
     ...run.base(),
@@ -237,8 +263,81 @@ function epochArtifacts(run: Attempt, metrics: EpochMetrics, config: WorkerConfi
     metricValue: metrics[metric.name],
     goal: metric.goal,
     best: artifact('best'),
-    final: metrics.epoch === run.payload.params.epochs ? artifact('final') : null,
+    final: metrics.epoch === payload.params.epochs ? artifact('final') : null,
   };
+}
+
+/** Stands in until a program's process exists (and for a job this worker cannot run). */
+const IDLE_EXECUTOR: RunExecutor = { pid: undefined, abort: () => {}, kill: () => {} };
+
+/**
+ * Starts the run's program (issue #21). Every logged step is committed fenced by the attempt before the
+ * next is read; a commit refused because a newer attempt owns the run stops this one.
+ */
+function runProgram(
+  run: Attempt,
+  payload: ProgramJobPayload,
+  slot: Slot,
+  ctx: JobContext,
+): { state: RunningRun; finished: Promise<{ aborted: boolean }> } {
+  const { runId, attempt, log } = run;
+  const program = ctx.programs.get(payload.program);
+  if (!program) {
+    // Routing keeps other programs' jobs away; a job put on this queue by hand fails clearly, once.
+    const error = new TrainingChildError(
+      `this worker does not serve program ${payload.program}`,
+      'program-unknown',
+    );
+    return {
+      state: { executor: IDLE_EXECUTOR, stopReason: null, imagesPerSecond: 0 },
+      finished: Promise.reject(error),
+    };
+  }
+  const state: RunningRun = {
+    executor: IDLE_EXECUTOR,
+    stopReason: null,
+    imagesPerSecond: 0,
+  };
+  const logs = new RunLogSink(ctx.redis, ctx.keys, runId, attempt, ctx.config.CHECKPOINT_TTL_MS);
+  const programRun = new ProgramRun({
+    program,
+    payload,
+    attempt,
+    gpu: slot.gpu,
+    stopGraceMs: ctx.config.WORKER_STOP_GRACE_MS,
+    onOutput: (stream, chunk) => logs.write(stream, chunk),
+    onStarted: async ({ pid }) => {
+      log.info({ program: program.name, pid }, 'program started');
+      await ctx.events.publish({
+        type: 'started',
+        ...run.base(),
+        backend: 'cpu',
+        tfjs_version: `none (program ${program.name})`,
+        device: slot.gpu === null ? 'cpu' : `gpu ${slot.gpu}`,
+        resumed_from_epoch: 0,
+      });
+    },
+    onLog: async (step, values) => {
+      const commit = await ctx.runState.commitFenced(runId, attempt, {
+        type: 'metrics',
+        ...run.base(),
+        step,
+        values,
+      });
+      if (!commit.stored) {
+        state.stopReason = 'superseded';
+        throw new Error(`attempt ${attempt} of run ${runId} was superseded by a newer attempt`);
+      }
+      if (commit.cancelled && !state.stopReason) {
+        state.stopReason = 'cancelled';
+        programRun.abort('cancelled');
+      }
+    },
+  });
+  state.executor = programRun;
+  const finished = programRun.run();
+  // The outcome waits for the last lines, so a run's logs are complete once it has ended.
+  return { state, finished: finished.finally(() => logs.close()) };
 }
 
 /** The child finished or stopped: completed, cancelled, or (on shutdown) handed back to the queue. */
@@ -278,7 +377,10 @@ async function settleFailure(run: Attempt, state: RunningRun, err: unknown, ctx:
     return { cancelled: true };
   }
   const message = err instanceof Error ? err.message : String(err);
-  const permanent = err instanceof TrainingChildError ? err.permanent : null;
+  let permanent = err instanceof TrainingChildError ? err.permanent : null;
+  // A program's own failure is retried only as often as its sweep asks (`retries: N`).
+  const retries = isProgramJob(run.payload) ? (run.payload.retries ?? 0) : 0;
+  if (permanent === 'program-failed' && run.job.attemptsMade < retries) permanent = null;
   const maxAttempts = run.job.opts.attempts ?? 1;
   const willRetry = !permanent && run.job.attemptsMade + 1 < maxAttempts;
   run.log.error(

@@ -51,6 +51,16 @@ end
 return {1, cancelled, artifacts}
 `;
 
+// Append an event only if this attempt is still the newest issued for the run (a program's logged
+// step: no checkpoint travels with it).
+const COMMIT_FENCED = `
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+local cancelled = redis.call('EXISTS', KEYS[3])
+if tonumber(ARGV[1]) < current then return {0, cancelled} end
+redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
+return {1, cancelled}
+`;
+
 /** What an epoch publishes as artifacts: the `best` candidate (kept only if it improves) and `final`. */
 export interface EpochArtifacts {
   metricValue: number;
@@ -132,6 +142,24 @@ export class RunStateStore {
       artifacts?.final ? serializeRunEvent(artifacts.final) : '',
     )) as [number, number, number];
     return { stored: stored === 1, cancelled: cancelled === 1, artifacts: published };
+  }
+
+  /** Publishes one event of the attempt, fenced like an epoch; `cancelled` reports the cancel flag. */
+  async commitFenced(
+    runId: string,
+    attempt: number,
+    event: RunEvent,
+  ): Promise<{ stored: boolean; cancelled: boolean }> {
+    const [stored, cancelled] = (await this.redis.eval(
+      COMMIT_FENCED,
+      3,
+      this.keys.events,
+      this.keys.attempt(runId),
+      this.keys.cancelled(runId),
+      attempt,
+      serializeRunEvent(event),
+    )) as [number, number];
+    return { stored: stored === 1, cancelled: cancelled === 1 };
   }
 
   /** A run starting from scratch (no checkpoint) forgets the best value of an earlier attempt. */

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  BUILTIN_PROGRAM,
   closeConnection,
   type Logger,
   type RedisKeys,
@@ -13,6 +14,7 @@ import type { Slot, WorkerConfig } from './config.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { type JobContext, processTrainJob, type RunningRun } from './process-train-job.ts';
+import { loadServedPrograms, type ServedProgram, servedProgramNames } from './programs.ts';
 import { RunStateStore } from './run-state-store.ts';
 
 /**
@@ -29,7 +31,12 @@ export class TrainWorker {
   /** One warm training child per slot, replaced when it dies or has served CHILD_MAX_JOBS jobs. */
   private readonly children = new Map<string, TrainingChild>();
   private readonly heartbeat: Heartbeat;
-  private worker: Worker | undefined;
+  /** One queue consumer per program served (the built-in program's queue is `train`). */
+  private workers: Worker[] = [];
+  private readonly programs: Map<string, ServedProgram>;
+  private readonly programNames: string[];
+  /** Jobs of any program waiting for a slot: a worker serving several programs shares its slots. */
+  private readonly slotWaiters: ((slot: Slot) => void)[] = [];
   private shuttingDown = false;
   private readonly startedAt = Date.now();
   private backend: WorkerHeartbeat['backend'] = null;
@@ -47,6 +54,8 @@ export class TrainWorker {
     this.bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     this.bullConnection.on('error', onError('queue'));
     this.freeSlots = [...config.slots];
+    this.programs = loadServedPrograms(config);
+    this.programNames = servedProgramNames(config, this.programs);
     this.heartbeat = new Heartbeat(this.redis, this.keys, config.WORKER_HEARTBEAT_MS, () => this.snapshot());
   }
 
@@ -68,16 +77,39 @@ export class TrainWorker {
       noteBackend: (backend) => {
         this.backend = backend;
       },
+      programs: this.programs,
     };
-    this.worker = new Worker(
-      this.keys.trainQueue,
+    this.workers = this.programNames.map((program) => this.consume(program, ctx));
+    // Warm every slot's child before taking jobs: start-up (Node, modules, the TF.js backend) stays off
+    // the first jobs' clocks. A child that fails to start is replaced when its slot gets a job. The
+    // first heartbeat follows, so /v1/workers lists a worker once it can take work.
+    if (this.programNames.includes(BUILTIN_PROGRAM)) {
+      await Promise.all(config.slots.map((slot) => this.childFor(slot).ready));
+    }
+    this.heartbeat.start();
+    for (const worker of this.workers) void worker.run();
+    this.logger.info(
+      {
+        workerId: config.workerId,
+        slots: config.slots.map((s) => s.name),
+        trainer: config.WORKER_TRAINER,
+        programs: this.programNames,
+      },
+      'worker ready',
+    );
+  }
+
+  /** The consumer of one program's queue; its jobs take a slot from the pool all programs share. */
+  private consume(program: string, ctx: JobContext): Worker {
+    const { config } = this;
+    const worker = new Worker(
+      this.keys.programQueue(program),
       async (job, token) => {
-        const slot = this.freeSlots.shift();
-        if (!slot) throw new Error('no free slot: concurrency and slots disagree');
+        const slot = await this.takeSlot();
         try {
           return await processTrainJob(job, token, slot, ctx);
         } finally {
-          this.freeSlots.push(slot);
+          this.releaseSlot(slot);
         }
       },
       {
@@ -90,20 +122,23 @@ export class TrainWorker {
         autorun: false,
       },
     );
-    this.worker.on('error', (err) => this.logger.warn({ err }, 'queue worker error'));
-    this.worker.on('stalled', (jobId) =>
-      this.logger.warn({ jobId, runId: jobId }, 'job stalled: its worker died; requeued'),
+    worker.on('error', (err) => this.logger.warn({ err, program }, 'queue worker error'));
+    worker.on('stalled', (jobId) =>
+      this.logger.warn({ jobId, runId: jobId, program }, 'job stalled: its worker died; requeued'),
     );
-    // Warm every slot's child before taking jobs: start-up (Node, modules, the TF.js backend) stays off
-    // the first jobs' clocks. A child that fails to start is replaced when its slot gets a job. The
-    // first heartbeat follows, so /v1/workers lists a worker once it can take work.
-    await Promise.all(config.slots.map((slot) => this.childFor(slot).ready));
-    this.heartbeat.start();
-    void this.worker.run();
-    this.logger.info(
-      { workerId: config.workerId, slots: config.slots.map((s) => s.name), trainer: config.WORKER_TRAINER },
-      'worker ready',
-    );
+    return worker;
+  }
+
+  private takeSlot(): Promise<Slot> {
+    const slot = this.freeSlots.shift();
+    if (slot) return Promise.resolve(slot);
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private releaseSlot(slot: Slot): void {
+    const waiter = this.slotWaiters.shift();
+    if (waiter) waiter(slot);
+    else this.freeSlots.push(slot);
   }
 
   private childFor(slot: Slot): TrainingChild {
@@ -134,7 +169,7 @@ export class TrainWorker {
     if (!run) return;
     this.logger.info({ runId, workerId: this.config.workerId }, 'cancelling running run');
     run.stopReason ??= 'cancelled';
-    run.child.abort('cancelled');
+    run.executor.abort('cancelled');
   }
 
   private snapshot(): WorkerHeartbeat {
@@ -147,6 +182,7 @@ export class TrainWorker {
       slots: this.config.slots.map((s) => s.gpu ?? s.name),
       backend: this.backend,
       running_runs: [...this.running.keys()],
+      programs: this.programNames,
       images_per_second: ips,
       started_at: this.startedAt,
       last_heartbeat: Date.now(),
@@ -165,16 +201,18 @@ export class TrainWorker {
     logger.info({ signal, running: [...this.running.keys()] }, 'shutting down: draining');
     for (const run of this.running.values()) {
       run.stopReason ??= 'shutdown';
-      run.child.abort('worker shutting down');
+      run.executor.abort('worker shutting down');
     }
-    const closing = this.worker?.close() ?? Promise.resolve();
+    const closing = Promise.all(this.workers.map((w) => w.close()));
     const timedOut = await Promise.race([
       closing.then(() => false),
       new Promise<boolean>((r) => setTimeout(() => r(true), config.WORKER_SHUTDOWN_GRACE_MS).unref()),
     ]);
     if (timedOut) {
       logger.warn('grace period over: forcing close');
-      await this.worker?.close(true);
+      // A program lives in its own process group and would outlive this process: end it now.
+      for (const run of this.running.values()) run.executor.kill();
+      await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await Promise.race([
       this.heartbeat.stop(config.workerId),

@@ -34,6 +34,7 @@ interface Statements {
   replaceEpoch: Database.Statement;
   finish: Database.Statement;
   requeue: Database.Statement;
+  upsertMetric: Database.Statement;
   batch: Database.Transaction<(events: readonly RunEvent[]) => ApplyRunEventsResult>;
 }
 
@@ -69,6 +70,15 @@ function statements(client: Database.Database): Statements {
       'UPDATE runs SET status = @status, finished_at = @at, error = coalesce(@error, error) WHERE id = @id',
     ),
     requeue: client.prepare("UPDATE runs SET status = 'queued', error = @error WHERE id = @id"),
+    // A re-delivery or a restarted program logging the same step again keeps one row per key and step.
+    upsertMetric: client.prepare(
+      `INSERT INTO run_metrics (run_id, key, step, attempt, value, recorded_at)
+       VALUES (@run_id, @key, @step, @attempt, @value, @recorded_at)
+       ON CONFLICT (run_id, key, step) DO UPDATE SET attempt = excluded.attempt, value = excluded.value,
+         recorded_at = excluded.recorded_at
+       WHERE excluded.attempt >= run_metrics.attempt
+         AND (excluded.attempt > run_metrics.attempt OR excluded.value IS NOT run_metrics.value)`,
+    ),
   };
   // IMMEDIATE: the batch reads then writes; taking the write lock first means another writer makes
   // us wait (busy_timeout) rather than fail with SQLITE_BUSY on the read-to-write upgrade.
@@ -106,6 +116,7 @@ function applyBatch(s: BatchStatements, events: readonly RunEvent[]): ApplyRunEv
     let outcome: Outcome;
     if (event.type === 'started') outcome = applyStarted(s, run, event, at);
     else if (event.type === 'epoch') outcome = applyEpoch(s, event, at);
+    else if (event.type === 'metrics') outcome = applyMetrics(s, event, at);
     // Artifacts are files plus rows, stored by the API's artifact store before the batch applies.
     else if (event.type === 'artifact') outcome = 'refused';
     else outcome = applyFinished(s, run, event, at);
@@ -172,6 +183,26 @@ function applyEpoch(s: BatchStatements, event: Extract<RunEvent, { type: 'epoch'
   if (stored && stored.attempt > event.attempt) return 'fenced';
   s.replaceEpoch.run(row);
   return stored && stored.attempt === event.attempt ? 'duplicates' : 'applied';
+}
+
+/** A program's logged values at one step: one row per key, over rows of the same or a lower attempt. */
+function applyMetrics(
+  s: BatchStatements,
+  event: Extract<RunEvent, { type: 'metrics' }>,
+  at: string,
+): Outcome {
+  let changed = 0;
+  for (const [key, value] of Object.entries(event.values)) {
+    changed += s.upsertMetric.run({
+      run_id: event.run_id,
+      key,
+      step: event.step,
+      attempt: event.attempt,
+      value,
+      recorded_at: at,
+    }).changes;
+  }
+  return changed > 0 ? 'applied' : 'duplicates';
 }
 
 /** `completed`, `cancelled` or `failed` (back to `queued` when the worker will retry). */

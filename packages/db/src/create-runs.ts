@@ -16,6 +16,8 @@ export interface NewRunInput {
   /** Defaults to a random UUID; the API may pick its own (the BullMQ job id is the run id). */
   id?: string;
   params: RunParams;
+  /** A program run (issue #21): the program and its parameters; `params` then only fill the built-in columns. */
+  program?: { name: string; params: Record<string, unknown> } | undefined;
 }
 
 export interface CreateSweepInput {
@@ -36,6 +38,8 @@ function runValues(input: NewRunInput, sweepId: string | null, queuedAt: string)
     id: input.id ?? randomUUID(),
     sweep_id: sweepId,
     ...storedRunParams(p),
+    program: input.program?.name ?? null,
+    program_params: input.program?.params ?? null,
     status: 'queued',
     attempt: 0,
     queued_at: queuedAt,

@@ -6,6 +6,7 @@ export * from './early-stops.ts';
 export * from './metrics-csv.ts';
 export * from './migrate.ts';
 export * from './open-database.ts';
+export * from './program-metrics.ts';
 export * from './query-metrics.ts';
 export * from './read-runs.ts';
 export * from './read-sweeps.ts';

@@ -69,3 +69,9 @@ export function listQueuedRunIds(db: Db): string[] {
     .all()
     .map((r) => r.id);
 }
+
+/** The program a run starts (its queue): null for the built-in networks; undefined when there is no such run. */
+export function runProgram(db: Db, id: string): string | null | undefined {
+  const row = db.select({ program: runs.program }).from(runs).where(eq(runs.id, id)).get();
+  return row ? row.program : undefined;
+}

@@ -56,6 +56,13 @@ export const runs = sqliteTable(
     warmup_epochs: integer('warmup_epochs').notNull().default(0),
     /** Residual blocks per stage (resnet/plain); 1 is the reference network. */
     depth: integer('depth').notNull().default(1),
+    /**
+     * The user's program this run starts (issue #21), null for the built-in networks. A program run's
+     * built-in columns hold their defaults and mean nothing; its parameters are `program_params`, under
+     * the sweep's own names, exactly as its command line was written from them.
+     */
+    program: text('program'),
+    program_params: text('program_params', { mode: 'json' }).$type<Record<string, unknown>>(),
     status: text('status').$type<RunStatus>().notNull().default('queued'),
     /** Highest attempt seen for this run: the fencing token; events from lower attempts are ignored. */
     attempt: integer('attempt').notNull().default(0),
@@ -101,6 +108,27 @@ export const epochMetrics = sqliteTable(
   // The primary key doubles as the (run_id, epoch) unique index every metrics query walks.
   (t) => [primaryKey({ columns: [t.run_id, t.epoch] })],
 );
+
+/**
+ * What a program logged: one row per run, key and step. The sweep metric's rows, in step order, are the
+ * run's iterations for hyperband (W&B counts iterations as the number of times the metric was logged).
+ */
+export const runMetrics = sqliteTable(
+  'run_metrics',
+  {
+    run_id: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    step: integer('step').notNull(),
+    /** Attempt that wrote this row; a lower attempt never overwrites a higher one's row. */
+    attempt: integer('attempt').notNull(),
+    value: real('value').notNull(),
+    recorded_at: text('recorded_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.run_id, t.key, t.step] })],
+);
+export type RunMetricRow = typeof runMetrics.$inferSelect;
 
 /**
  * The state of a sweep whose runs are proposed one at a time (bayes, or random without run_cap), so a

@@ -5,7 +5,16 @@ import { z } from 'zod';
  * travels with the error (e.g. over the worker's child protocol), so the retry policy never has to
  * recognise error classes by name.
  */
-export const PermanentFailureCode = z.enum(['invalid-config', 'invalid-input', 'dataset-file', 'checkpoint']);
+export const PermanentFailureCode = z.enum([
+  'invalid-config',
+  'invalid-input',
+  'dataset-file',
+  'checkpoint',
+  /** A program exited non-zero or was killed by a signal: its own failure, not retried unless the sweep asks. */
+  'program-failed',
+  /** The job names a program this worker does not serve (a queue written by something other than the API). */
+  'program-unknown',
+]);
 export type PermanentFailureCode = z.infer<typeof PermanentFailureCode>;
 
 /** Base class of errors that retrying cannot help; subclasses say which kind with `code`. */

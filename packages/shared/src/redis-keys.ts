@@ -1,3 +1,5 @@
+import { BUILTIN_PROGRAM } from './programs.ts';
+
 /**
  * Every Redis key the system uses, derived from one prefix (REDIS_PREFIX) so that several deployments,
  * or test files, can share one Redis without touching each other's data.
@@ -7,6 +9,12 @@ export function redisKeys(prefix: string) {
     prefix,
     /** BullMQ queue name; BullMQ itself is given `prefix` so its keys are `<prefix>:train:*`. */
     trainQueue: 'train',
+    /**
+     * The queue of one program's runs (the built-in program's is `train`): only workers serving the
+     * program read it, so a job never reaches a worker that cannot run it, and waits while none can.
+     */
+    programQueue: (program: string) =>
+      program === BUILTIN_PROGRAM ? 'train' : `program-${encodeURIComponent(program)}`,
     /** Stream of RunEvent entries, read by the API's ingester through a consumer group. */
     events: `${prefix}:events`,
     eventsGroup: 'ingester',
@@ -38,6 +46,11 @@ export function redisKeys(prefix: string) {
     artifactBlob: (runId: string, kind: string) => `${prefix}:artifact:${runId}:${kind}`,
     /** Best metric value so far of a run (hash: epoch, value), for deciding what a `best` artifact is. */
     bestMetric: (runId: string) => `${prefix}:best:${runId}`,
+    /**
+     * A program run's stdout and stderr (stream: `s` o|e, `a` attempt, `l` the line), capped at
+     * RUN_LOG_MAX_LINES (oldest dropped first), expiring with the run's checkpoint TTL.
+     */
+    runLogs: (runId: string) => `${prefix}:logs:${runId}`,
     /** Set when a run is cancelled; workers check it before starting and between epochs. */
     cancelled: (runId: string) => `${prefix}:cancelled:${runId}`,
     /** Pub/sub channel announcing cancellations, so a running child stops within a batch or two. */

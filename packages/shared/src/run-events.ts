@@ -44,6 +44,18 @@ export const RunFailedEvent = z.object({
   will_retry: z.boolean(),
 });
 
+/**
+ * What a program logged at one step (its `log({...}, step=)`): every key is kept per run and step; the
+ * values of the sweep's metric, in order, are the run's iterations for hyperband (as W&B counts them).
+ */
+export const RunMetricsEvent = z.object({
+  type: z.literal('metrics'),
+  ...base,
+  step: z.number().int().min(0),
+  values: z.record(z.string().min(1), z.number().finite()),
+});
+export type RunMetricsEvent = z.infer<typeof RunMetricsEvent>;
+
 export const RunCancelledEvent = z.object({ type: z.literal('cancelled'), ...base });
 
 export const ARTIFACT_KIND_NAMES = ['final', 'best'] as const;
@@ -73,6 +85,7 @@ export const RunEvent = z.discriminatedUnion('type', [
   RunFailedEvent,
   RunCancelledEvent,
   RunArtifactEvent,
+  RunMetricsEvent,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
 export type RunEventType = RunEvent['type'];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
+import { isProgramSweep, refineProgramSweep } from './program-sweep.ts';
 import {
   defaultedRunParameters,
   KEYS_WITHOUT_EFFECT,
@@ -63,8 +64,17 @@ export const SweepConfig = z
       .record(z.string(), ParameterSpec)
       .refine((p) => Object.keys(p).length > 0, 'must define at least one parameter'),
     run_cap: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
+    /** A program workers serve (issue #21); absent, or `sweeplab:builtin`, trains the built-in networks. */
     program: z.string().optional(),
-    command: z.array(z.string()).optional(),
+    /** The program's command line with W&B's macros; default `${env} ${interpreter} ${program} ${args}`. */
+    command: z.array(z.string().max(10_000)).max(1000).optional(),
+    /** Program sweeps: how often a run whose program fails is started again (its own failures; default 0). */
+    retries: z
+      .number()
+      .int('must be an integer')
+      .min(0, 'must be at least 0')
+      .max(10, 'must be at most 10')
+      .optional(),
     project: z.string().optional(),
     entity: z.string().optional(),
     ...adaptiveSweepKeys,
@@ -74,8 +84,13 @@ export const SweepConfig = z
   .strict()
   .superRefine((cfg, ctx) => {
     refineAdaptiveSweep(cfg, ctx);
+    if (isProgramSweep(cfg)) {
+      refineProgramSweep(cfg, ctx);
+      refineSearchDistributions(cfg, ctx);
+      return;
+    }
     const claimed = new Map<string, string>();
-    for (const [name, spec] of Object.entries(cfg.parameters)) {
+    for (const name of Object.keys(cfg.parameters)) {
       const ours = runParameterName(name);
       if (!ours) {
         ctx.addIssue({
@@ -94,32 +109,49 @@ export const SweepConfig = z
         });
       }
       claimed.set(ours, name);
-      if (cfg.method === 'bayes' && !(BAYES_DISTRIBUTIONS as readonly string[]).includes(spec.distribution)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['parameters', name, 'distribution'],
-          message: `a bayes search here takes ${BAYES_DISTRIBUTIONS.join(', ')}, not ${spec.distribution}; use method random for it`,
-        });
-      }
-      if (cfg.method === 'grid' && gridValueCount(spec) === null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['parameters', name, 'distribution'],
-          message: `a grid sweep takes value, values, int_uniform or q_uniform, not ${spec.distribution}`,
-        });
-      }
     }
+    refineSearchDistributions(cfg, ctx);
     if (cfg.metric && !metricName(cfg.metric.name)) {
       ctx.addIssue({ code: 'custom', path: ['metric', 'name'], message: metricNameError(cfg.metric.name) });
     }
   });
 export type SweepConfig = z.infer<typeof SweepConfig>;
 
+/** What the method can search: bayes maps only some distributions, a grid only finite ones. */
+function refineSearchDistributions(
+  cfg: Pick<SweepConfig, 'method' | 'parameters'>,
+  ctx: z.RefinementCtx,
+): void {
+  for (const [name, spec] of Object.entries(cfg.parameters)) {
+    if (cfg.method === 'bayes' && !(BAYES_DISTRIBUTIONS as readonly string[]).includes(spec.distribution)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parameters', name, 'distribution'],
+        message: `a bayes search here takes ${BAYES_DISTRIBUTIONS.join(', ')}, not ${spec.distribution}; use method random for it`,
+      });
+    }
+    if (cfg.method === 'grid' && gridValueCount(spec) === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parameters', name, 'distribution'],
+        message: `a grid sweep takes value, values, int_uniform or q_uniform, not ${spec.distribution}`,
+      });
+    }
+  }
+}
+
 /** Keys of the submitted file that were stored but change nothing, mapped names, and defaults applied. */
 export function sweepWarnings(config: SweepConfig): string[] {
   const warnings: string[] = [];
+  const program = isProgramSweep(config);
   for (const [key, reason] of Object.entries(KEYS_WITHOUT_EFFECT)) {
+    // A program sweep runs its program and command; the built-in program has neither.
+    if (program && (key === 'program' || key === 'command')) continue;
     if (config[key as keyof typeof KEYS_WITHOUT_EFFECT] !== undefined) warnings.push(`${key}: ${reason}`);
+  }
+  if (program) return warnings;
+  if (config.retries !== undefined) {
+    warnings.push('retries: for program sweeps; built-in runs retry infrastructure failures (JOB_ATTEMPTS)');
   }
   for (const name of Object.keys(config.parameters)) {
     const ours = runParameterName(name);
@@ -144,7 +176,7 @@ export function sweepWarnings(config: SweepConfig): string[] {
 
 /** The sweep's metric under our name, with the goal the metric implies when none was given. */
 export function sweepMetric(config: SweepConfig): ResolvedMetric | null {
-  if (!config.metric) return null;
+  if (!config.metric || isProgramSweep(config)) return null;
   const name = metricName(config.metric.name);
   // The schema refused unknown names, so a parsed config always resolves.
   if (!name) throw new Error(`unresolved metric ${config.metric.name}`);

@@ -66,7 +66,8 @@ const sweepFile = fc
       ...(c.method === 'random' || c.method === 'bayes' || c.method === 'grid' ? { run_cap: 3 } : {}),
       ...(c.metric === 'none' ? {} : { metric: { name: c.metric } }),
       ...(c.earlyTerminate ? { early_terminate: { type: 'hyperband', min_iter: 1, eta: 3 } } : {}),
-      ...(c.program ? { program: 'train.py' } : {}),
+      // The built-in program by name (issue #21: any other program name runs that program).
+      ...(c.program ? { program: 'sweeplab:builtin' } : {}),
       parameters,
     };
   });

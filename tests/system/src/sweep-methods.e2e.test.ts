@@ -50,7 +50,7 @@ const MODEL_VARIANTS = {
     parameters: { lr: { values: [0.05, 0.1] }, epochs: { value: 2 } },
   },
   'W&B names': {
-    program: 'train.py',
+    program: 'sweeplab:builtin', // W&B's key; a name other than the built-in program runs that program (#21)
     metric: { name: 'validation_loss' },
     parameters: { learning_rate: { values: [0.05, 0.1] }, epochs: { value: 2 } },
   },

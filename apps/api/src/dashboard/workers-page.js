@@ -22,6 +22,7 @@ export function workersPage() {
       { header: 'Host', render: (w) => `${w.host} (pid ${w.pid})` },
       { header: 'Backend', render: (w) => w.backend ?? MISSING },
       { header: 'Slots', render: (w) => w.slots.join(', ') || MISSING },
+      { header: 'Programs', render: (w) => (w.programs ?? []).join(', ') || MISSING },
       {
         header: 'Running',
         sig: (w) => w.running_runs.join(','),

@@ -2,6 +2,7 @@ import { cancelSweep, createSweep, deleteArtifacts, getSweep, listRuns, listSwee
 import {
   defaultSweepName,
   isIncrementalSweep,
+  isProgramSweep,
   runParamsSchema,
   SweepConfig,
   sweepMetric,
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../api-context.ts';
 import { ApiError, validationError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { createProgramSweep } from '../program-sweeps.ts';
 import { CreatedSweep, SweepCancellation, SweepDetail, SweepRecord } from '../response-schemas.ts';
 import { checkFirstProposals, searchPlan } from '../sweep-controller/search-plan.ts';
 import { describeSearch } from '../sweep-controller/search-report.ts';
@@ -39,6 +41,8 @@ export function sweepRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const config = request.body;
+        if (isProgramSweep(config))
+          return reply.status(201).send(await createProgramSweep(ctx, config, limits));
         const incremental = isIncrementalSweep(config);
         if (config.run_cap !== undefined && config.run_cap > limits.maxRunsPerSweep) {
           throw validationError([

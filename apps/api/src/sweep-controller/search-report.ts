@@ -1,13 +1,16 @@
 import {
   bestRun,
   type Db,
+  type EarlyStop,
   getSweep,
   getSweepSearch,
   listEarlyStops,
   maxEpochs,
+  type RunHistory,
   sweepRunHistories,
 } from '@sweeplab/db';
-import { hyperbandBands, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { hyperbandBands, isProgramSweep, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { describeProgramSearch } from '../program-search-report.ts';
 import { type RungRow, rungTable } from './early-stop-rules.ts';
 import { searchPlan } from './search-plan.ts';
 import type { SearchSpace } from './search-space.ts';
@@ -23,6 +26,7 @@ export function describeSearch(db: Db, sweepId: string) {
   const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
   if (!parsed?.success) return { search: null, early_terminate: null };
   const config = parsed.data;
+  if (isProgramSweep(config)) return describeProgramSearch(db, sweepId, config);
   // Resolved: a W&B alias (validation_loss) reads as ours, and a missing goal follows the metric.
   const resolved = sweepMetric(config);
   const metric = resolved?.name ?? 'val_acc';
@@ -62,27 +66,38 @@ export function describeSearch(db: Db, sweepId: string) {
       best_run: best,
       runs_stopped_early: stops.length,
     },
-    early_terminate: config.early_terminate
-      ? {
-          ...config.early_terminate,
-          ...(config.early_terminate.type === 'hyperband'
-            ? { bands: hyperbandBands(config.early_terminate).filter((b) => b <= maxEpochs(db, sweepId)) }
-            : {}),
-          /** Per band (hyperband), rung (asha, per bracket) or epoch (median): reached, stopped, kept, threshold now. */
-          rung_table: rungTable(config.early_terminate, runs ?? [], stops, goal, config.sampler_seed ?? 0),
-          stopped: stops.map((s) => ({
-            run_id: s.run_id,
-            rule: s.rule,
-            band: s.band,
-            bracket: s.bracket,
-            epoch: s.epoch,
-            value: s.value,
-            threshold: s.threshold,
-            compared_run_ids: s.compared_run_ids,
-            latency_ms: s.latency_ms,
-          })),
-        }
-      : null,
+    early_terminate: earlyTerminateView(config, stops, maxEpochs(db, sweepId), runs ?? [], goal),
+  };
+}
+
+/**
+ * The sweep's early_terminate rule, hyperband's bands up to the longest run so far, the rung table
+ * (per band, rung or epoch: reached, stopped, kept, threshold now) and every run it stopped.
+ */
+export function earlyTerminateView(
+  config: SweepConfig,
+  stops: readonly EarlyStop[],
+  longest: number,
+  runs: readonly RunHistory[],
+  goal: 'maximize' | 'minimize',
+) {
+  const rule = config.early_terminate;
+  if (!rule) return null;
+  return {
+    ...rule,
+    ...(rule.type === 'hyperband' ? { bands: hyperbandBands(rule).filter((b) => b <= longest) } : {}),
+    rung_table: rungTable(rule, runs, stops, goal, config.sampler_seed ?? 0),
+    stopped: stops.map((s) => ({
+      run_id: s.run_id,
+      rule: s.rule,
+      band: s.band,
+      bracket: s.bracket,
+      epoch: s.epoch,
+      value: s.value,
+      threshold: s.threshold,
+      compared_run_ids: s.compared_run_ids,
+      latency_ms: s.latency_ms,
+    })),
   };
 }
 

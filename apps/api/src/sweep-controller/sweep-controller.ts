@@ -6,15 +6,17 @@ import {
   getSweep,
   getSweepSearch,
   listActiveSweepSearches,
+  programRunHistories,
   type RunHistory,
   recordEarlyStop,
   recordStopTold,
   sweepRunHistories,
   sweepsWithRunningRuns,
 } from '@sweeplab/db';
-import { type RunEvent, runParamsSchema, SweepConfig, sweepMetric } from '@sweeplab/shared';
+import { isProgramSweep, type RunEvent, runParamsSchema, SweepConfig, sweepMetric } from '@sweeplab/shared';
 import type { ApiContext } from '../api-context.ts';
 import { newId } from '../ids.ts';
+import { type ProgramPlan, programPlan } from '../program-params.ts';
 import { listWorkers } from '../worker-registry.ts';
 import type { Observation } from './bayes-search.ts';
 import { decideEarlyStops } from './early-stop-rules.ts';
@@ -57,7 +59,7 @@ export function observationsOf(
  */
 export class SweepController {
   private chain: Promise<void> = Promise.resolve();
-  private readonly plans = new Map<string, SearchPlan | null>();
+  private readonly plans = new Map<string, SearchPlan | ProgramPlan | null>();
   private timer: NodeJS.Timeout | undefined;
   /** Epoch-row-committed → worker-told latencies (ms) of this process's stops, for the benchmark. */
   readonly stopLatenciesMs: number[] = [];
@@ -135,12 +137,14 @@ export class SweepController {
    * The sweep's plan, built once. A config that no longer parses or resolves (stored by an older
    * version) has none; its search, if active, is stopped with the reason.
    */
-  private plan(sweepId: string): SearchPlan | null {
+  private plan(sweepId: string): SearchPlan | ProgramPlan | null {
     if (this.plans.has(sweepId)) return this.plans.get(sweepId) ?? null;
     const sweep = getSweep(this.ctx.db, sweepId);
     const parsed = sweep ? SweepConfig.safeParse(sweep.config) : null;
-    let plan: SearchPlan | null = null;
-    if (parsed?.success) {
+    let plan: SearchPlan | ProgramPlan | null = null;
+    if (parsed?.success && isProgramSweep(parsed.data)) {
+      plan = programPlan(parsed.data);
+    } else if (parsed?.success) {
       try {
         plan = searchPlan(parsed.data);
       } catch (err) {
@@ -164,7 +168,10 @@ export class SweepController {
     const plan = this.plan(sweepId);
     const rule = plan?.config.early_terminate;
     if (!plan || !rule) return;
-    const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
+    const runs =
+      'programMetric' in plan
+        ? programRunHistories(this.ctx.db, sweepId, plan.programMetric)
+        : sweepRunHistories(this.ctx.db, sweepId, plan.metric);
     const stops = decideEarlyStops(rule, runs, plan.goal, plan.config.sampler_seed ?? 0);
     const stopped = stops.filter((s) =>
       recordEarlyStop(this.ctx.db, {
@@ -211,7 +218,8 @@ export class SweepController {
   private async topUp(sweepId: string): Promise<void> {
     const search = getSweepSearch(this.ctx.db, sweepId);
     const plan = this.plan(sweepId);
-    if (search?.status !== 'active' || !plan) return;
+    // A program sweep is expanded when submitted: it has no search to top up.
+    if (search?.status !== 'active' || !plan || 'programMetric' in plan) return;
     const runs = sweepRunHistories(this.ctx.db, sweepId, plan.metric);
     const inFlight = runs.filter((r) => r.status === 'queued' || r.status === 'running');
     const cap = Math.min(plan.config.run_cap ?? Number.POSITIVE_INFINITY, this.ctx.config.MAX_RUNS_PER_SWEEP);

@@ -11,13 +11,14 @@ export async function listWorkers(ctx: CommandContext) {
   const now = Date.now();
   ctx.out.write(
     `${table(
-      ['worker', 'host', 'pid', 'slots', 'backend', 'running', 'images/s', 'last seen'],
+      ['worker', 'host', 'pid', 'slots', 'backend', 'programs', 'running', 'images/s', 'last seen'],
       data.workers.map((w) => [
         w.worker_id,
         w.host,
         w.pid,
         w.slots.join(','),
         w.backend,
+        w.programs.join(','),
         w.running_runs.join(',') || '-',
         Math.round(w.images_per_second),
         `${Math.round((now - w.last_heartbeat) / 1000)} s ago`,
