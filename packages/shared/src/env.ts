@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { BackendPreference } from './catalog.ts';
+import { BackendPreference } from './datasets-and-backends.ts';
 import { PermanentError } from './permanent-error.ts';
 
 /** Raised when an environment variable is invalid; the message names every offending variable. */

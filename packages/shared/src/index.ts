@@ -1,5 +1,5 @@
 export * from './adaptive-sweep-config.ts';
-export * from './catalog.ts';
+export * from './datasets-and-backends.ts';
 export * from './close-connection.ts';
 export * from './code-version.ts';
 export * from './env.ts';
@@ -18,7 +18,7 @@ export * from './run-logs.ts';
 export * from './run-params.ts';
 export * from './run-status.ts';
 export * from './seeded-random.ts';
-export * from './sweep-compat.ts';
+export * from './wandb-compat.ts';
 export * from './sweep-config.ts';
 export * from './sweep-distributions.ts';
 export * from './synthetic-response-surface.ts';

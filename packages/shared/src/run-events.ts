@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackendName } from './catalog.ts';
+import { BackendName } from './datasets-and-backends.ts';
 import { EpochMetrics } from './epoch-metrics.ts';
 
 /**

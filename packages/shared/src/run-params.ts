@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetName } from './catalog.ts';
+import { DatasetName } from './datasets-and-backends.ts';
 import { MODEL_CATALOG, ModelName } from './model-catalog/model-catalog.ts';
 
 /** Update rules, each with torch.optim's semantics (packages/models/src/training/optimizers). */

@@ -10,14 +10,14 @@ import {
   type ResolvedMetric,
   runParameterName,
   SWEEP_PARAMETER_NAMES,
-} from './sweep-compat.ts';
+} from './wandb-compat.ts';
 import { gridValueCount, ParameterSpec } from './sweep-distributions.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
  * subset this orchestrator can honour. Keys W&B users paste for their own tooling (program, command,
  * project, entity, description) are accepted and stored, and the response warns about the ones without
- * effect (sweep-compat.ts). Distributions live in sweep-distributions.ts; the adaptive keys
+ * effect (wandb-compat.ts). Distributions live in sweep-distributions.ts; the adaptive keys
  * (early_terminate, max_concurrent) in adaptive-sweep-config.ts.
  */
 

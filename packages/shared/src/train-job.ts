@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProgramParamValue } from './program-command.ts';
 import { BUILTIN_PROGRAM, ProgramName } from './programs.ts';
 import { RunParams } from './run-params.ts';
-import { ResolvedMetric } from './sweep-compat.ts';
+import { ResolvedMetric } from './wandb-compat.ts';
 
 /**
  * Version of the job payload's shape. A worker runs payloads of this version or older (each older one

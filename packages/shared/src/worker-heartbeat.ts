@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BackendName } from './catalog.ts';
+import { BackendName } from './datasets-and-backends.ts';
 import { BUILTIN_PROGRAM } from './programs.ts';
 
 /** The state a worker publishes every few seconds under a key that expires when it stops. */

@@ -294,7 +294,7 @@ test('the live view has every run with its latest epoch and curve, and answers 3
 // The CLI shares loadReportInput; npm runs it inside apps/api, so these run it from there too.
 function cli(args: string[], env: Record<string, string> = {}) {
   const { DATABASE_PATH: _ignored, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/offline-tools/report.ts', ...args], {
     cwd: apiDir,
     env: { ...inherited, ...env },
     encoding: 'utf8',

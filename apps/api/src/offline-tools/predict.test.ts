@@ -28,7 +28,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/predict.ts', ...args],
+      ['--import', 'tsx', 'src/offline-tools/predict.ts', ...args],
       { cwd: API_ROOT, env: { ...process.env, DATABASE_PATH: join(dir.path, 'elsewhere.db') } },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
