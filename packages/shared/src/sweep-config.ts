@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adaptiveSweepKeys, refineAdaptiveSweep } from './adaptive-sweep-config.ts';
 import { isProgramSweep, refineProgramSweep } from './program-sweep.ts';
+import { gridValueCount, ParameterSpec } from './sweep-distributions.ts';
 import {
   defaultedRunParameters,
   KEYS_WITHOUT_EFFECT,
@@ -11,7 +12,6 @@ import {
   runParameterName,
   SWEEP_PARAMETER_NAMES,
 } from './wandb-compat.ts';
-import { gridValueCount, ParameterSpec } from './sweep-distributions.ts';
 
 /**
  * A W&B-compatible sweep configuration (https://docs.wandb.ai/guides/sweeps/sweep-config-keys), the
