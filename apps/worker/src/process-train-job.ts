@@ -3,9 +3,10 @@ import {
   codeVersion,
   type EpochMetrics,
   isProgramJob,
-  JobPayload,
+  type JobPayload,
   type Logger,
   type ProgramJobPayload,
+  parseJobPayload,
   payloadSchemaVersion,
   type RedisKeys,
   type RunEvent,
@@ -150,7 +151,7 @@ async function parsePayloadOrFail(
   attempt: number,
   ctx: JobContext,
 ): Promise<JobPayload> {
-  const parsed = JobPayload.safeParse(job.data);
+  const parsed = parseJobPayload(job.data);
   if (parsed.success) return parsed.data;
   const reason = parsed.error.issues
     .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)

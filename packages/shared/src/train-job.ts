@@ -71,6 +71,16 @@ export type NewJobPayload =
   | Omit<TrainJobPayload, 'schema_version'>
   | Omit<ProgramJobPayload, 'schema_version'>;
 
+/**
+ * Validates a job's data against the payload it claims to be (a program run when it names a program,
+ * else a built-in run), so a bad payload's errors name its own fields instead of the union's bare
+ * "Invalid input".
+ */
+export function parseJobPayload(data: unknown): ReturnType<typeof JobPayload.safeParse> {
+  const namesProgram = typeof data === 'object' && data !== null && 'program' in data;
+  return namesProgram ? ProgramJobPayload.safeParse(data) : TrainJobPayload.safeParse(data);
+}
+
 export function isProgramJob(payload: JobPayload): payload is ProgramJobPayload {
   return 'program' in payload;
 }
