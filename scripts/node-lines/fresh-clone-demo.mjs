@@ -44,10 +44,21 @@ export function freshCloneDemo({ root, cache, nodeDir, nodeVersion, wrongNodedir
     ...ccacheEnv(dirname(cache)),
     PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: wrongNodedir,
+    // The run's own `npm ci` just put every tarball of this lockfile in npm's cache: revalidating each
+    // against the registry only adds its latency (one stall here held npm ci for minutes).
+    npm_config_prefer_offline: 'true',
     DEMO_REDIS_PREFIX: `sweeplab-node-lines-${process.pid}-${nodeVersion}`,
     DATA_DIR: join(clone, 'data', 'demo'),
   };
-  const r = spawnSync('npm', ['run', 'demo'], { cwd: clone, encoding: 'utf8', maxBuffer: 1 << 26, env });
+  // A stalled install or demo fails the check instead of holding the test command past CI's limit.
+  const r = spawnSync('npm', ['run', 'demo'], {
+    cwd: clone,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env,
+    timeout: 15 * 60_000,
+    killSignal: 'SIGKILL',
+  });
   forgetRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.DEMO_REDIS_PREFIX);
   const output = `${r.stdout}\n${r.stderr}`;
   const seconds = Math.round((Date.now() - started) / 1000);
